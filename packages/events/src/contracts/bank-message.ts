@@ -1,0 +1,66 @@
+import Type from 'typebox'
+import { topics } from '../topics.js'
+import { defineEvent } from './define.js'
+import { CurrencyCode, DecimalAmount, EventMeta, Nullable, Timestamp, Uuid } from './fields.js'
+
+/** Published by ds-service's HTTP side when a user forwards a raw bank message; read by its parser worker. */
+export const bankMessageReceived = defineEvent({
+  type: 'bank-message.received',
+  version: 1,
+  topic: topics.bankMessageReceived,
+  schema: Type.Object({
+    ...EventMeta,
+    userId: Uuid,
+    messageId: Uuid,
+    text: Type.String({ minLength: 1, maxLength: 4096 }),
+    sender: Nullable(Type.String({ maxLength: 64 })),
+    receivedAt: Timestamp,
+  }),
+  key: (e) => e.userId,
+})
+
+export const TransactionType = Type.Union([Type.Literal('debit'), Type.Literal('credit')])
+export const Channel = Type.Union(
+  ['upi', 'card', 'neft', 'imps', 'rtgs', 'atm', 'netbanking', 'wallet', 'ach', 'mobile_money'].map((c) => Type.Literal(c)),
+)
+
+/**
+ * Published by ds-service when a bank message is a transaction. `occurredAt` is when the transaction
+ * happened: the date stated in the message, falling back to when the message was received.
+ */
+export const expenseParsed = defineEvent({
+  type: 'expense.parsed',
+  version: 1,
+  topic: topics.expenseParsed,
+  schema: Type.Object({
+    eventId: Uuid,
+    userId: Uuid,
+    messageId: Uuid,
+    type: TransactionType,
+    amount: DecimalAmount,
+    currency: CurrencyCode,
+    merchant: Nullable(Type.String({ maxLength: 200 })),
+    accountLast4: Nullable(Type.String({ maxLength: 8 })),
+    balance: Nullable(DecimalAmount),
+    occurredAt: Timestamp,
+    receivedAt: Timestamp,
+    channel: Nullable(Channel),
+    reference: Nullable(Type.String({ maxLength: 100 })),
+    confidence: Type.Number({ minimum: 0, maximum: 1 }),
+  }),
+  key: (e) => e.userId,
+})
+
+/** Published by ds-service when a message is not a transaction (OTP, promotion, reminder, declined ...). */
+export const bankMessageRejected = defineEvent({
+  type: 'bank-message.rejected',
+  version: 1,
+  topic: topics.bankMessageRejected,
+  schema: Type.Object({
+    ...EventMeta,
+    userId: Uuid,
+    messageId: Uuid,
+    reason: Type.String({ minLength: 1, maxLength: 64 }),
+  }),
+  key: (e) => e.userId,
+})

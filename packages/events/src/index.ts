@@ -1,0 +1,8 @@
+export * from './topics.js'
+export * from './contracts/index.js'
+export * from './kafka.js'
+export * from './sql.js'
+export * from './outbox.js'
+export * from './relay.js'
+export * from './consumer.js'
+export { backoffDelay, sleep } from './backoff.js'

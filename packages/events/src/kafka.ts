@@ -1,0 +1,94 @@
+import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs'
+import type { Logger } from 'pino'
+
+/**
+ * The only module that constructs a Kafka client. Everything else in the project talks to Kafka through
+ * this package, so the client library can be swapped in one place.
+ */
+export interface KafkaSettings {
+  brokers: string[]
+  clientId: string
+  ssl?: boolean
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
+  /** Connection and request timeouts, ms. */
+  connectionTimeout?: number
+  requestTimeout?: number
+}
+
+/** Reads KAFKA_BROKERS, KAFKA_CLIENT_ID, KAFKA_SSL, KAFKA_SASL_MECHANISM/USERNAME/PASSWORD. */
+export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv, defaultClientId: string): KafkaSettings {
+  const brokers = (env.KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean)
+  if (brokers.length === 0) throw new Error('KAFKA_BROKERS is required: set it to a comma-separated list of host:port')
+  const settings: KafkaSettings = { brokers, clientId: env.KAFKA_CLIENT_ID || defaultClientId, ssl: env.KAFKA_SSL === 'true' }
+  const mechanism = env.KAFKA_SASL_MECHANISM?.toLowerCase()
+  if (mechanism) {
+    if (mechanism !== 'plain' && mechanism !== 'scram-sha-256' && mechanism !== 'scram-sha-512') {
+      throw new Error(`KAFKA_SASL_MECHANISM must be plain, scram-sha-256 or scram-sha-512 (got "${mechanism}")`)
+    }
+    if (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD) {
+      throw new Error('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is set')
+    }
+    settings.sasl = { mechanism, username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD }
+  }
+  return settings
+}
+
+const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+  [logLevel.NOTHING]: 'debug',
+}
+
+/** Routes kafkajs' own log lines into our pino logger (JSON, with the service name). */
+function pinoLogCreator(logger: Logger) {
+  const kafkaLogger = logger.child({ component: 'kafkajs' })
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const { message, timestamp: _timestamp, logger: _logger, ...extra } = log
+      // kafkajs logs every retriable broker error at ERROR while it is still retrying; these are
+      // surfaced by our own code when they matter, so keep kafkajs' chatter one level lower.
+      const name = levelNames[level] ?? 'info'
+      const demoted = name === 'error' ? 'warn' : name === 'info' ? 'debug' : name
+      kafkaLogger[demoted](extra, String(message))
+    }
+}
+
+export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
+  const config: KafkaConfig = {
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    ssl: settings.ssl ?? false,
+    connectionTimeout: settings.connectionTimeout ?? 3000,
+    requestTimeout: settings.requestTimeout ?? 30000,
+    logLevel: logLevel.INFO,
+    logCreator: pinoLogCreator(logger),
+    retry: { initialRetryTime: 300, retries: 5, maxRetryTime: 5000 },
+  }
+  if (settings.sasl) config.sasl = settings.sasl as SASLOptions
+  return new Kafka(config)
+}
+
+/** A readiness probe: resolves when a broker answers a metadata request. */
+export async function checkKafka(kafka: Kafka, timeoutMs = 2000): Promise<void> {
+  const admin = kafka.admin({ retry: { retries: 0 } })
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([
+      (async () => {
+        await admin.connect()
+        await admin.describeCluster()
+      })(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Kafka did not answer within ${timeoutMs} ms`)), timeoutMs)
+      }),
+    ])
+  } finally {
+    clearTimeout(timer)
+    await admin.disconnect().catch(() => undefined)
+  }
+}
