@@ -21,6 +21,11 @@ interface Engine {
   free(): void
 }
 
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<unknown>
+  instantiate(module: unknown, imports: Record<string, unknown>): Promise<{ exports: unknown }>
+}
+
 let initialised = false
 let lastPanic: string | undefined
 
@@ -30,14 +35,15 @@ async function initWasm(): Promise<void> {
   ;(globalThis as Record<string, unknown>).PRISMA_WASM_PANIC_REGISTRY = {
     set_message(message: string) {
       lastPanic = message
-      console.error("schema engine panic:", message)
     },
   }
   // The package's entry point imports the .wasm file as an ES module, which Node cannot do; instantiate it by hand.
   const require = createRequire(import.meta.url)
   const wasmPath = require.resolve('@prisma/schema-engine-wasm').replace(/schema_engine\.js$/, 'schema_engine_bg.wasm')
-  const module = await WebAssembly.compile(readFileSync(wasmPath))
-  const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': bindings as unknown as WebAssembly.ModuleImports })
+  // @types/node does not declare the WebAssembly global; Node has it.
+  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+  const module = await wasm.compile(readFileSync(wasmPath))
+  const instance = await wasm.instantiate(module, { './schema_engine_bg.js': bindings })
   ;(bindings as unknown as { __wbg_set_wasm(w: unknown): void }).__wbg_set_wasm(instance.exports)
   ;(instance.exports as unknown as { __wbindgen_start(): void }).__wbindgen_start()
   initialised = true
@@ -62,7 +68,12 @@ export async function diffDatabaseToSchema(databaseUrl: string, schemaContent: s
       filters: { externalTables: [], externalEnums: [] },
     })
     return normaliseScript(result.stdout ?? '')
+  } catch (error) {
+    // A Rust panic surfaces as "RuntimeError: unreachable"; the useful message is the panic's.
+    if (lastPanic) throw new Error(`Prisma schema engine panicked: ${lastPanic}`, { cause: error })
+    throw error
   } finally {
+    lastPanic = undefined
     engine.free()
   }
 }

@@ -135,3 +135,26 @@ async function applyOne(client: pg.Client, migration: MigrationFile): Promise<vo
     throw new MigrationError(`Migration ${migration.name} failed: ${(error as Error).message}`)
   }
 }
+
+/**
+ * The body of every service's `migrate` command: reads DATABASE_URL, applies the migrations, prints one
+ * line per migration, exits 1 with one clear line on failure.
+ */
+export async function runMigrateCommand(service: string, migrationsDir: string): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL
+  if (!databaseUrl) {
+    console.error(`${service}: DATABASE_URL is not set; set it to the service's Postgres connection string.`)
+    process.exit(1)
+  }
+  try {
+    const result = await migrate({
+      databaseUrl,
+      migrationsDir,
+      logger: { info: (obj) => console.log(`${service}: applied ${(obj as { migration: string }).migration}`) },
+    })
+    console.log(`${service}: database is up to date (${result.applied.length} applied, ${result.alreadyApplied.length} already applied)`)
+  } catch (error) {
+    console.error(`${service}: ${(error as Error).message}`)
+    process.exit(1)
+  }
+}

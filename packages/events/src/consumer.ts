@@ -120,6 +120,17 @@ export class EventConsumer {
     return this.running
   }
 
+  get isStopping(): boolean {
+    return this.stopController.signal.aborted
+  }
+
+  /** After a failed start: drop half-open connections so start() can be tried again. */
+  async reset(): Promise<void> {
+    this.running = false
+    await this.consumer.disconnect().catch(() => undefined)
+    await this.dlqProducer.disconnect().catch(() => undefined)
+  }
+
   private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<Outcome> {
     const headers = headersToStrings(message.headers)
     const log = this.log.child({ topic, partition, offset: message.offset, eventId: headers['event-id'] })

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs'
+import { Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs'
 import type { Logger } from 'pino'
 
 /**
@@ -73,22 +73,47 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   return new Kafka(config)
 }
 
-/** A readiness probe: resolves when a broker answers a metadata request. */
-export async function checkKafka(kafka: Kafka, timeoutMs = 2000): Promise<void> {
-  const admin = kafka.admin({ retry: { retries: 0 } })
-  let timer: NodeJS.Timeout | undefined
-  try {
-    await Promise.race([
-      (async () => {
-        await admin.connect()
-        await admin.describeCluster()
-      })(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Kafka did not answer within ${timeoutMs} ms`)), timeoutMs)
-      }),
-    ])
-  } finally {
-    clearTimeout(timer)
-    await admin.disconnect().catch(() => undefined)
+/**
+ * Readiness probe for Kafka: one long-lived admin connection, so /readyz polls do not open a new
+ * connection every few seconds. Resolves when a broker answers a metadata request in time.
+ */
+export class KafkaProbe {
+  private readonly admin: Admin
+  private connected = false
+
+  constructor(kafka: Kafka, private readonly timeoutMs = 2000) {
+    this.admin = kafka.admin({ retry: { retries: 0 } })
+    this.admin.on(this.admin.events.DISCONNECT, () => {
+      this.connected = false
+    })
+  }
+
+  async check(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await Promise.race([
+        (async () => {
+          if (!this.connected) {
+            await this.admin.connect()
+            this.connected = true
+          }
+          await this.admin.describeCluster()
+        })(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`Kafka did not answer within ${this.timeoutMs} ms`)), this.timeoutMs)
+        }),
+      ])
+    } catch (error) {
+      // Start from a clean connection next time.
+      this.connected = false
+      await this.admin.disconnect().catch(() => undefined)
+      throw error
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.admin.disconnect().catch(() => undefined)
   }
 }

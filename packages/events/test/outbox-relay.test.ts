@@ -60,7 +60,7 @@ t.test('an invalid payload is refused before it reaches the outbox', async (t) =
   const { sql, contract } = await setup(t)
   await t.rejects(
     sql.$transaction((tx) =>
-      // @ts-expect-error n must be an integer >= 0; the contract is checked at run time too
+      // n must be an integer >= 0: TypeScript cannot see that, the contract check at run time does
       enqueueEvent(tx, contract, { eventId: randomUUID(), occurredAt: new Date().toISOString(), userId: randomUUID(), n: -1 }),
     ),
     { name: 'EventValidationError' },
