@@ -1,0 +1,28 @@
+import { envPort, extendConfigSchema, Type } from '@expenses/platform'
+import type { Static } from '@expenses/platform'
+
+/**
+ * Gateway environment. The per-service instance lists (<SERVICE>_URLS) are not in this schema:
+ * their names come from the route table (see createUpstreamPools).
+ */
+export const gatewayConfigSchema = extendConfigSchema({
+  PORT: envPort(8080),
+  /** Route table; relative paths resolve against the working directory. Default: the repo's api/routes.yaml. */
+  ROUTES_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  AUTH_JWKS_URL: Type.String({ format: 'uri', default: 'http://127.0.0.1:4001/auth/v1/jwks' }),
+  /** Allowed browser origins, comma-separated, or `*`. Unset: `*` when NODE_ENV=development, none otherwise. */
+  CORS_ORIGINS: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+  /**
+   * Trust X-Forwarded-For for the client address (rate limits are per client address). Off by
+   * default: the gateway is the edge, and trusting the header would let any client pick its own key.
+   */
+  TRUST_PROXY: Type.Boolean({ default: false }),
+  /** Max wait for an upstream's response headers (and between body chunks) before 504. */
+  UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000 }),
+  UPSTREAM_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 2_000 }),
+  /** How long an instance that refused a connection is skipped. */
+  UPSTREAM_COOLDOWN_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+  /** How long the merged OpenAPI document is reused before the services are asked again. */
+  OPENAPI_CACHE_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+})
+export type GatewayConfig = Static<typeof gatewayConfigSchema>

@@ -1,0 +1,337 @@
+/**
+ * The gateway end to end over real HTTP, with the repository's api/routes.yaml. The upstream
+ * services are small Fastify apps standing in for the real ones (those have their own tests);
+ * the JWKS endpoint is real and serves a freshly generated RS256 key.
+ */
+import { request as httpRequest } from 'node:http'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { loadConfig } from '@expenses/platform'
+import t from 'tap'
+import { request } from 'undici'
+import { buildGateway } from '../src/app.js'
+import { gatewayConfigSchema } from '../src/config.js'
+import { deadUrl, otherPrivateKey, startFakeService, startJwks } from './helpers.js'
+import type { FakeService } from './helpers.js'
+
+const jwks = await startJwks()
+const authA = await startFakeService('auth-a', {
+  openapiPaths: { '/auth/v1/login': { post: { summary: 'Log in' } }, '/auth/v1/jwks': { get: { summary: 'Signing keys' } } },
+})
+const authB = await startFakeService('auth-b', {
+  openapiPaths: { '/auth/v1/login': { post: { summary: 'Log in' } }, '/auth/v1/jwks': { get: { summary: 'Signing keys' } } },
+})
+const userLive = await startFakeService('user', { openapiPaths: { '/user/v1/profile': { get: { summary: 'My profile' } } } })
+const expenseSlow = await startFakeService('expense', { delayMs: 5_000 })
+const deadUser = await deadUrl()
+const deadDs = [await deadUrl(), await deadUrl()]
+
+const env = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  AUTH_JWKS_URL: jwks.url,
+  CORS_ORIGINS: 'https://app.example',
+  // Generous for a loaded CI machine; the slow stand-in takes far longer.
+  UPSTREAM_TIMEOUT_MS: '1500',
+  AUTH_SERVICE_URLS: `${authA.url},${authB.url}`,
+  USER_SERVICE_URLS: `${deadUser},${userLive.url}`,
+  DS_SERVICE_URLS: deadDs.join(','),
+  EXPENSE_SERVICE_URLS: expenseSlow.url,
+}
+const { app } = await buildGateway(loadConfig(gatewayConfigSchema, env), { env })
+await app.listen({ port: 0, host: '127.0.0.1' })
+const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+
+t.teardown(async () => {
+  await app.close()
+  await Promise.all([jwks.close(), authA.close(), authB.close(), userLive.close(), expenseSlow.close()])
+})
+
+function reset(...services: FakeService[]) {
+  for (const s of services) s.seen.length = 0
+}
+
+async function call(method: string, path: string, options: { headers?: Record<string, string>; body?: string | Buffer } = {}) {
+  const res = await request(`${base}${path}`, {
+    method: method as 'GET',
+    headers: options.headers ?? {},
+    ...(options.body === undefined ? {} : { body: options.body }),
+  })
+  const text = await res.body.text()
+  const json = () => JSON.parse(text) as Record<string, unknown>
+  return { status: res.statusCode, headers: res.headers, text, json }
+}
+
+/** Node's http client: sends the path byte for byte (WHATWG URL parsing would resolve dot segments) and can stream chunks. */
+function rawCall(method: string, path: string, headers: Record<string, string> = {}, chunks: Buffer[] = []) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const { hostname, port } = new URL(base)
+    const req = httpRequest({ hostname, port, path, method, headers }, (res) => {
+      let body = ''
+      res.on('data', (c) => (body += c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    req.on('error', reject)
+    for (const chunk of chunks) req.write(chunk)
+    req.end()
+  })
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+t.test('longest prefix wins: /auth/v1/me needs a token, the rest of /auth/v1 does not', async (t) => {
+  reset(authA, authB)
+  const me = await call('GET', '/auth/v1/me')
+  t.equal(me.status, 401, 'auth-me (auth: required) matched, not the broader auth route')
+  t.equal(authA.seen.length + authB.seen.length, 0)
+  const other = await call('GET', '/auth/v1/jwks?x=1')
+  t.equal(other.status, 200)
+  t.equal(other.json().url, '/auth/v1/jwks?x=1', 'path and query reach the service unchanged')
+})
+
+t.test("the service's status, headers and body reach the client as sent", async (t) => {
+  const cookies = await call('GET', '/auth/v1/cookies')
+  t.same(cookies.headers['set-cookie'], ['a=1; HttpOnly', 'b=2; HttpOnly'], 'repeated headers survive')
+  t.match(cookies.headers['x-served-by'], /^auth-/)
+  const head = await call('HEAD', '/auth/v1/cookies')
+  t.equal(head.status, 200)
+  t.equal(head.text, '', 'HEAD has no body')
+  const deleted = await call('DELETE', '/auth/v1/sessions/1')
+  t.equal(deleted.status, 204)
+})
+
+t.test('requests to one service are spread round-robin across its instances', async (t) => {
+  reset(authA, authB)
+  for (let i = 0; i < 6; i++) t.equal((await call('GET', '/auth/v1/jwks')).status, 200)
+  t.equal(authA.seen.length, 3, 'first instance got half')
+  t.equal(authB.seen.length, 3, 'second instance got half')
+})
+
+t.test('an instance that refuses connections is skipped and the request retried on another', async (t) => {
+  reset(userLive)
+  const token = jwks.sign()
+  for (let i = 0; i < 4; i++) {
+    const res = await call('POST', '/user/v1/profile', { headers: { ...bearer(token), 'content-type': 'application/json' }, body: `{"n":${i}}` })
+    t.equal(res.status, 200, `request ${i} answered despite the dead instance`)
+  }
+  t.equal(userLive.seen.length, 4, 'the live instance got every request, once each')
+  t.same(
+    userLive.seen.map((s) => s.body),
+    ['{"n":0}', '{"n":1}', '{"n":2}', '{"n":3}'],
+    'the retried POST carried its body',
+  )
+  const metrics = await call('GET', '/metrics')
+  t.match(metrics.text, new RegExp(`gateway_upstream_healthy\\{service="user-service",instance="${deadUser}/"[^}]*\\} 0`))
+  t.match(metrics.text, /gateway_upstream_attempts_total\{service="user-service",outcome="refused"[^}]*\} 1\n/, 'dead instance was tried once, then skipped')
+})
+
+t.test('when no instance answers the client gets a 502 problem', async (t) => {
+  const res = await call('GET', '/ds/v1/messages', { headers: bearer(jwks.sign()) })
+  t.equal(res.status, 502)
+  t.match(res.headers['content-type'], /^application\/problem\+json/)
+  t.match(res.json(), { status: 502, code: 'bad_gateway', detail: 'No instance of ds-service answered (2 tried)' })
+})
+
+t.test('an upstream that does not answer in time gives a 504 problem', async (t) => {
+  const res = await call('GET', '/expense/v1/expenses', { headers: bearer(jwks.sign()) })
+  t.equal(res.status, 504)
+  t.match(res.json(), { status: 504, code: 'gateway_timeout' })
+})
+
+t.test('protected routes reject missing, forged, expired and malformed tokens before the service', async (t) => {
+  reset(userLive)
+  const cases: [string, Record<string, string>][] = [
+    ['missing', {}],
+    ['forged (unknown key, same kid)', bearer(jwks.sign({}, { key: otherPrivateKey() }))],
+    ['expired', bearer(jwks.sign({ exp: Math.floor(Date.now() / 1000) - 120 }))],
+    ['wrong audience', bearer(jwks.sign({ aud: 'someone-else' }))],
+    ['garbage', bearer('not.a.jwt')],
+    ['basic auth', { authorization: 'Basic dXNlcjpwYXNz' }],
+  ]
+  for (const [name, headers] of cases) {
+    const res = await call('GET', '/user/v1/profile', { headers })
+    t.equal(res.status, 401, `${name} -> 401`)
+    t.match(res.headers['content-type'], /^application\/problem\+json/, `${name} -> problem+json`)
+    t.match(res.json(), { status: 401, code: 'invalid_token' })
+  }
+  t.equal(userLive.seen.length, 0, 'the service never saw any of them')
+})
+
+t.test('a valid token passes; the service sees the same Authorization header and the request id', async (t) => {
+  reset(userLive)
+  const token = jwks.sign()
+  const res = await call('GET', '/user/v1/profile', {
+    headers: { ...bearer(token), 'x-request-id': 'trace-abc-123', 'x-forwarded-for': '6.6.6.6' },
+  })
+  t.equal(res.status, 200)
+  t.equal(res.headers['x-request-id'], 'trace-abc-123', 'returned to the client')
+  const seen = userLive.seen[0]
+  t.equal(seen?.headers.authorization, `Bearer ${token}`, 'Authorization passed through unchanged')
+  t.equal(seen?.headers['x-request-id'], 'trace-abc-123', 'request id passed downstream')
+  t.equal(seen?.headers['x-forwarded-for'], '127.0.0.1', 'a client-supplied X-Forwarded-For is replaced, not trusted')
+
+  reset(userLive)
+  const generated = await call('GET', '/user/v1/profile', { headers: bearer(token) })
+  const id = generated.headers['x-request-id']
+  t.match(id, /^[0-9a-f-]{36}$/, 'an id is generated when the client sends none')
+  t.equal(userLive.seen[0]?.headers['x-request-id'], id, 'the generated id is the one the service sees')
+})
+
+t.test('login is rate limited per client: the 11th attempt in a minute gets 429 with Retry-After', async (t) => {
+  reset(authA, authB)
+  for (let i = 1; i <= 10; i++) {
+    const res = await call('POST', '/auth/v1/login', { headers: { 'content-type': 'application/json' }, body: '{}' })
+    t.equal(res.status, 200, `attempt ${i} allowed`)
+    t.equal(res.headers['ratelimit-remaining'], String(10 - i))
+  }
+  const limited = await call('POST', '/auth/v1/login', { headers: { 'content-type': 'application/json' }, body: '{}' })
+  t.equal(limited.status, 429)
+  t.match(limited.headers['content-type'], /^application\/problem\+json/)
+  t.match(limited.json(), { status: 429, code: 'too_many_requests' })
+  const retryAfter = Number(limited.headers['retry-after'])
+  t.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After is 1..60 s (got ${retryAfter})`)
+  t.equal(limited.headers['ratelimit-limit'], '10')
+  t.equal(limited.headers['ratelimit-remaining'], '0')
+  t.equal(authA.seen.length + authB.seen.length, 10, 'the rejected attempt never reached auth-service')
+  t.equal((await call('GET', '/auth/v1/jwks')).status, 200, 'other auth routes have their own, larger budget')
+})
+
+t.test('a body over the route limit is refused with 413 before it is proxied', async (t) => {
+  reset(authA, authB)
+  const tooBig = Buffer.alloc(1024 * 1024 + 1, 'a')
+  const declared = await call('POST', '/auth/v1/signup', { headers: { 'content-type': 'application/octet-stream' }, body: tooBig })
+  t.equal(declared.status, 413)
+  t.match(declared.json(), { status: 413, code: 'payload_too_large' })
+
+  // No Content-Length: the limit must hold while streaming too.
+  const chunked = await rawCall('POST', '/auth/v1/signup', { 'content-type': 'text/plain' }, Array.from({ length: 17 }, () => Buffer.alloc(64 * 1024, 'b')))
+  t.equal(chunked.status, 413, 'chunked upload over the limit -> 413')
+  t.equal(authA.seen.length + authB.seen.length, 0, 'auth-service never saw either body')
+
+  reset(userLive)
+  const payload = JSON.stringify({ pad: 'x'.repeat(1000) })
+  const ok = await call('PUT', '/user/v1/profile', {
+    headers: { ...bearer(jwks.sign()), 'content-type': 'application/json' },
+    body: payload,
+  })
+  t.equal(ok.status, 200, 'a body under the limit is proxied')
+  t.equal(userLive.seen[0]?.body, payload, 'in full')
+})
+
+t.test('CORS: allowed origins get preflight answers, other origins none; upstream CORS headers are dropped', async (t) => {
+  const preflight = await call('OPTIONS', '/expense/v1/expenses', {
+    headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+  })
+  t.equal(preflight.status, 204)
+  t.equal(preflight.headers['access-control-allow-origin'], 'https://app.example')
+  t.match(String(preflight.headers['access-control-allow-methods']), /POST/)
+  t.match(String(preflight.headers['access-control-allow-headers']), /authorization/)
+
+  const foreign = await call('OPTIONS', '/expense/v1/expenses', {
+    headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+  })
+  t.equal(foreign.headers['access-control-allow-origin'], undefined, 'no allow-origin for an unlisted origin')
+
+  const actual = await call('GET', '/auth/v1/jwks', { headers: { origin: 'https://app.example' } })
+  t.equal(actual.headers['access-control-allow-origin'], 'https://app.example', "the gateway's header, not the upstream's")
+  t.match(String(actual.headers['access-control-expose-headers']), /x-request-id/)
+})
+
+t.test('GET /openapi.json merges the public paths of every reachable service', async (t) => {
+  const res = await call('GET', '/openapi.json')
+  t.equal(res.status, 200)
+  const doc = res.json() as { openapi: string; paths: Record<string, unknown>; 'x-unavailable': { service: string }[] }
+  t.match(doc.openapi, /^3\./)
+  t.ok(doc.paths['/auth/v1/login'], 'auth-service path present')
+  t.ok(doc.paths['/user/v1/profile'], 'user-service path present')
+  t.notOk(doc.paths['/healthz'], "services' own probes are not public API")
+  t.same(
+    doc['x-unavailable'].map((u) => u.service),
+    ['ds-service'],
+    'the service with no live instance is reported, not a 500',
+  )
+  const docs = await call('GET', '/docs')
+  t.equal(docs.status, 200)
+  t.match(docs.headers['content-type'], /^text\/html/)
+  t.match(docs.text, /\/user\/v1\/profile/)
+  t.notMatch(docs.text, /<script|https?:\/\/(?!127)/, 'no scripts or external assets')
+})
+
+t.test('unknown paths and dot segments are refused at the gateway', async (t) => {
+  const unknown = await call('GET', '/nope/v1/x')
+  t.equal(unknown.status, 404)
+  t.match(unknown.json(), { status: 404, code: 'not_found' })
+  reset(authA, authB)
+  for (const path of ['/auth/v1/%2e%2e/me', '/auth/v1/../user/v1/profile', '/auth/v1/./me']) {
+    const sneaky = await rawCall('GET', path)
+    t.equal(sneaky.status, 400, `${path} -> 400`)
+  }
+  t.equal(authA.seen.length + authB.seen.length, 0, 'none reached auth-service')
+})
+
+t.test('health, readiness and metrics are served by the gateway itself', async (t) => {
+  t.equal((await call('GET', '/healthz')).status, 200)
+  const ready = await call('GET', '/readyz')
+  t.equal(ready.status, 200)
+  t.match(ready.json(), { status: 'ready', checks: { routeTable: 'ok' } })
+  const metrics = await call('GET', '/metrics')
+  t.match(metrics.text, /gateway_request_duration_seconds_count\{route="auth-login",service="auth-service",status_code="429"[^}]*\} 1/)
+})
+
+t.test('a cross-service table routes by longest prefix', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-'))
+  const file = join(dir, 'routes.yaml')
+  writeFileSync(
+    file,
+    `services:
+  auth-service: { port: 4001 }
+  user-service: { port: 4002 }
+defaults: { rateLimit: { perMinute: 100 }, bodyLimitBytes: 1000 }
+routes:
+  - { name: broad, prefix: /auth/v1, service: auth-service, auth: none }
+  - { name: narrow, prefix: /auth/v1/special, service: user-service, auth: none }
+`,
+  )
+  const env2 = { ...env, ROUTES_FILE: file, USER_SERVICE_URLS: userLive.url }
+  const gw = await buildGateway(loadConfig(gatewayConfigSchema, env2), { env: env2 })
+  t.teardown(() => gw.app.close())
+  const special = await gw.app.inject({ method: 'GET', url: '/auth/v1/special/thing' })
+  t.equal(special.json().service, 'user', '/auth/v1/special/* -> user-service')
+  const broad = await gw.app.inject({ method: 'GET', url: '/auth/v1/specialist' })
+  t.match(broad.json().service, /^auth-/, '/auth/v1/specialist is not under /auth/v1/special')
+})
+
+t.test('when signing keys cannot be loaded, protected routes answer 503 and the service is not called', async (t) => {
+  const env2 = { ...env, AUTH_JWKS_URL: `${await deadUrl()}/auth/v1/jwks`, USER_SERVICE_URLS: userLive.url }
+  const gw = await buildGateway(loadConfig(gatewayConfigSchema, env2), { env: env2 })
+  t.teardown(() => gw.app.close())
+  reset(userLive)
+  const res = await gw.app.inject({ method: 'GET', url: '/user/v1/profile', headers: bearer(jwks.sign()) })
+  t.equal(res.statusCode, 503)
+  t.match(res.json(), { status: 503, code: 'auth_unavailable' })
+  t.equal(userLive.seen.length, 0)
+})
+
+t.test('a bad route table stops the gateway with a one-line error', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-bad-'))
+  const file = join(dir, 'routes.yaml')
+  writeFileSync(
+    file,
+    `services: { auth-service: { port: 4001 } }
+defaults: { rateLimit: { perMinute: 100 }, bodyLimitBytes: 1000 }
+routes:
+  - { name: x, prefix: /x, service: billing-service, auth: none }
+`,
+  )
+  const env2 = { ...env, ROUTES_FILE: file }
+  await t.rejects(buildGateway(loadConfig(gatewayConfigSchema, env2), { env: env2 }), {
+    name: 'RouteTableError',
+    message: `${file}: routes[0] (x): unknown service "billing-service" (known: auth-service)`,
+  })
+  const env3 = { ...env, AUTH_SERVICE_URLS: 'ftp://nope' }
+  await t.rejects(buildGateway(loadConfig(gatewayConfigSchema, env3), { env: env3 }), {
+    message: 'AUTH_SERVICE_URLS: "ftp://nope" must be an http(s) URL',
+  })
+})
