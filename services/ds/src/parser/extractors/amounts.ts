@@ -1,0 +1,120 @@
+// Money candidates with a role. A message can mention several sums - the transaction amount, the balance
+// (sometimes BEFORE the amount), an available limit, a fee, a cashback - so each sum is labelled from the
+// words right before/after it, and only an 'amount' is ever taken as the transaction amount.
+import type { CountryProfile } from '../countries.js'
+import { DOLLAR } from '../currencies.js'
+import { NUMBER_SOURCE, parseNumber, scanMoney } from '../money.js'
+
+export type MoneyRole = 'amount' | 'balance' | 'fee' | 'due' | 'other'
+
+export interface MoneyCandidate {
+  start: number
+  end: number
+  /** canonical decimal (not yet padded to minor units) */
+  value: string
+  /** resolved ISO code, or null when neither the text nor the country says */
+  currency: string | null
+  /** true when a currency was written next to the number */
+  explicit: boolean
+  negative: boolean
+  marker: 'debit' | 'credit' | null
+  role: MoneyRole
+}
+
+// Last balance-like keyword in the window before a sum.
+const BALANCE_BEFORE =
+  /(?:\bbal(?:ance)?\b|\bbal(?=[.:])|\bavl\b|\bavail(?:able)?\b|\bavlbl\b|\bav(?:ai)?l\.?bal|\bavbl\b|\blimit\b|\blmt\b|\bsaldo\b|\bsolde\b|\bkontostand\b|\bguthaben\b|\bbaki\b|رصيد|الرصيد|\bclosing\b)/g
+// "Rs 12,345 avl bal" - but not when the keyword labels the NEXT number ("CR Amt:294.90\nBal:9.72").
+const BALANCE_AFTER = /^[ .,:]{0,3}(?:is\s+)?(?:your\s+|the\s+)?(?:avl\.?|available|current|new|closing|updated|total|ledger)?\s?bal(?:ance)?\b(?![ .:-]{0,3}(?:is\s)?(?:[a-z]{1,4}\.?\s?|[₹$€£]\s?)?\d)/
+// Words which, between a balance keyword and the sum, show the sum is the transaction instead.
+const TXN_WORDS =
+  /debit|credit|paid|sent|spent|receiv|withdr|purchase|transfer|txn|transaction|payment|deposit|charged|\bdr\b|\bcr\b|refund|compra|pago|pagamento|paiement|zahlung|betaling|pembayaran|transaksi|شراء|خصم|تحويل/
+const FEE_BEFORE = /(?:\bfees?|\bcharges|\bcost|\bcommission|\bsurcharge|\bgst|\bvat|\blevy|\btarifa|\bfrais|\bbiaya|\bgebühr|رسوم)\s?(?:of|is|:|,|-)?\s?$/
+const DUE_BEFORE = /(?:\bdue\b|\boutstanding\b|\bo\/s\b|\bmin(?:imum)?\.?\s?(?:amt|amount)\b|\bstatement\b|\bbill\b)[^\d\n]{0,14}$/
+const OTHER_BEFORE = /(?:\bcash\s?back\b|\breward|\bpoints?\b|\bsave(?:d)?\b|\bwin\b|\bup\s?to\b|\bupto\b|\bwithin the day\b|\blimit of\b|\bthreshold\b)[^\d\n]{0,10}$/
+
+// Numbers with no currency next to them but a label that makes them money: "debited by 500.0" (SBI),
+// "DR Amt:5,000.00" (Zenith), "Bal:12,345.67".
+const LABELLED_AMOUNT = new RegExp(
+  String.raw`(?:\bamt\b|\bamount\b|\bdebited (?:by|for|with)|\bcredited (?:by|with)|\bsum of|\bvalor(?: de)?|\bmontant(?: de)?|\bbetrag|\bbedrag|\bjumlah|\bnominal|\bsebesar|مبلغ)\s?[:.\-]?\s?(?:of\s)?(${NUMBER_SOURCE})(?![\d/:-])`,
+  'gi',
+)
+const LABELLED_BALANCE = new RegExp(
+  String.raw`(?:\bbal(?:ance)?|\bavl\.? bal|\bavail(?:able)?\.? bal(?:ance)?)\s?[:.\-]?\s?(?:is\s)?(${NUMBER_SOURCE})(?![\d/:-])`,
+  'gi',
+)
+
+function roleOf(lower: string, start: number, end: number, prevEnd: number): MoneyRole {
+  const windowStart = Math.max(prevEnd, start - 45)
+  const before = lower.slice(windowStart, start)
+  if (FEE_BEFORE.test(before)) return 'fee'
+  if (OTHER_BEFORE.test(before)) return 'other'
+  let lastBal = -1
+  let lastBalEnd = -1
+  for (const m of before.matchAll(BALANCE_BEFORE)) {
+    lastBal = m.index ?? -1
+    lastBalEnd = lastBal + m[0].length
+  }
+  if (lastBal >= 0) {
+    const filler = before.slice(lastBalEnd)
+    // "...balance is low. Rs 500 debited": a sentence ended between the keyword and the sum.
+    if (!TXN_WORDS.test(filler.replace(/\bcr(?:edit)?\b\.?/g, '')) && !/\p{L}{3,}[.!?]\s/u.test(filler)) return 'balance'
+  }
+  if (DUE_BEFORE.test(before)) return 'due'
+  if (BALANCE_AFTER.test(lower.slice(end, end + 40))) return 'balance'
+  return 'amount'
+}
+
+export function findMoney(text: string, lower: string, country: CountryProfile | null): MoneyCandidate[] {
+  const raw = scanMoney(text)
+  const explicitCurrency = raw.find((m) => m.currency !== null && m.currency !== DOLLAR)?.currency ?? null
+  const resolve = (c: string | null): string | null => {
+    if (c === DOLLAR) return country?.dollar ?? 'USD'
+    if (c !== null) return c
+    return country?.currency ?? explicitCurrency
+  }
+  const spans: Array<{ start: number; end: number; raw: string; currency: string | null; explicit: boolean; negative: boolean; marker: 'debit' | 'credit' | null; forced?: MoneyRole }> =
+    raw.map((m) => ({ start: m.start, end: m.end, raw: m.raw, currency: m.currency, explicit: true, negative: m.negative, marker: m.marker }))
+  const addLabelled = (re: RegExp, forced: MoneyRole): void => {
+    for (const m of text.matchAll(re)) {
+      const num = m[1] ?? ''
+      const end = (m.index ?? 0) + m[0].length
+      const start = end - num.length
+      if (spans.some((s) => start < s.end && end > s.start)) continue
+      const after = /^\s?(CR|DR)\b/i.exec(text.slice(end, end + 4))
+      const marker = after ? (after[1]?.toUpperCase() === 'CR' ? 'credit' : 'debit') : null
+      spans.push({ start, end, raw: num, currency: null, explicit: false, negative: false, marker, forced })
+    }
+  }
+  addLabelled(LABELLED_BALANCE, 'balance')
+  addLabelled(LABELLED_AMOUNT, 'amount')
+  spans.sort((a, b) => a.start - b.start)
+
+  const out: MoneyCandidate[] = []
+  let prevEnd = 0
+  for (const s of spans) {
+    const currency = resolve(s.currency)
+    const value = parseNumber(s.raw, currency)
+    if (value !== null) {
+      const role = s.forced === 'balance' ? 'balance' : roleOf(lower, s.start, s.end, prevEnd)
+      out.push({ start: s.start, end: s.end, value, currency, explicit: s.explicit, negative: s.negative, marker: s.marker, role })
+    }
+    prevEnd = s.end
+  }
+  return out
+}
+
+/** The transaction amount: the first 'amount' sum with a written currency, else a labelled one, else a cashback-like one. */
+export function pickAmount(cands: readonly MoneyCandidate[]): MoneyCandidate | null {
+  const isZero = (c: MoneyCandidate): boolean => !/[1-9]/.test(c.value)
+  return (
+    cands.find((c) => c.role === 'amount' && c.explicit && !isZero(c)) ??
+    cands.find((c) => c.role === 'amount' && !isZero(c)) ??
+    cands.find((c) => c.role === 'other' && !isZero(c)) ??
+    null
+  )
+}
+
+export function pickBalance(cands: readonly MoneyCandidate[], amount: MoneyCandidate | null): MoneyCandidate | null {
+  return cands.find((c) => c.role === 'balance' && c !== amount) ?? null
+}

@@ -1,0 +1,27 @@
+import type { InstitutionFormat } from './types.js'
+
+export const ASIA_PACIFIC: readonly InstitutionFormat[] = [
+  { id: 'ph.bdo', name: 'BDO', country: 'PH', senders: /^BDO$/, names: /\bBDO\b/ },
+  { id: 'ph.bpi', name: 'BPI', country: 'PH', senders: /^BPI$/, names: /\bBPI\b/ },
+  { id: 'ph.metrobank', name: 'Metrobank', country: 'PH', senders: /^METROBANK$/, names: /\bMetrobank\b/i },
+  { id: 'ph.gcash', name: 'GCash', country: 'PH', senders: /^GCASH$/, names: /\bGCash\b/i, channel: 'wallet' },
+  { id: 'ph.maya', name: 'Maya', country: 'PH', senders: /^(?:MAYA|PAYMAYA)$/, names: /\b(?:Pay)?Maya\b/i, channel: 'wallet' },
+  { id: 'sg.dbs', name: 'DBS/POSB', country: 'SG', senders: /^(?:DBS|POSB|DBS ?BANK)$/, names: /\bDBS\b|\bPOSB\b/ },
+  { id: 'sg.ocbc', name: 'OCBC', country: 'SG', senders: /^OCBC$/, names: /\bOCBC\b/ },
+  { id: 'sg.uob', name: 'UOB', country: 'SG', senders: /^UOB$/, names: /\bUOB\b/ },
+  { id: 'my.maybank', name: 'Maybank', country: 'MY', senders: /^MAYBANK$/, names: /\bMaybank\b/i },
+  { id: 'my.cimb', name: 'CIMB', country: 'MY', senders: /^CIMB$/, names: /\bCIMB\b/ },
+  { id: 'my.publicbank', name: 'Public Bank', country: 'MY', senders: /^(?:PBB|PUBLIC ?BANK|PBEBANK)$/, names: /\bPublic Bank\b|\bPBB\b/i },
+  { id: 'my.tng', name: "Touch 'n Go eWallet", country: 'MY', senders: /^TNG ?EWALLET$|^TNG$/, names: /\bTouch ?'?n ?Go\b/i, channel: 'wallet' },
+  { id: 'id.bca', name: 'BCA', country: 'ID', senders: /^BCA$|^KLIKBCA$/, names: /\bBCA\b/ },
+  { id: 'id.mandiri', name: 'Bank Mandiri', country: 'ID', senders: /^MANDIRI$|^LIVIN$/, names: /\bMandiri\b/i },
+  { id: 'id.bri', name: 'BRI', country: 'ID', senders: /^BRI$|^BRIMO$/, names: /\bBRI\b/ },
+  { id: 'id.bni', name: 'BNI', country: 'ID', senders: /^BNI$/, names: /\bBNI\b/ },
+  { id: 'id.gopay', name: 'GoPay', country: 'ID', senders: /^GOPAY$|^GOJEK$/, names: /\bGoPay\b/i, channel: 'wallet' },
+  { id: 'id.ovo', name: 'OVO', country: 'ID', senders: /^OVO$/, names: /\bOVO\b/, channel: 'wallet' },
+  { id: 'id.dana', name: 'DANA', country: 'ID', senders: /^DANA$/, names: /\bDANA\b/, channel: 'wallet' },
+  { id: 'au.commbank', name: 'CommBank', country: 'AU', senders: /^(?:COMMBANK|CBA|NETBANK)$/, names: /\bCommBank\b|Commonwealth Bank/i },
+  { id: 'au.anz', name: 'ANZ', country: 'AU', senders: /^ANZ$/, names: /\bANZ\b/ },
+  { id: 'au.westpac', name: 'Westpac', country: 'AU', senders: /^WESTPAC$/, names: /\bWestpac\b/i },
+  { id: 'au.nab', name: 'NAB', country: 'AU', senders: /^NAB$/, names: /\bNAB\b/ },
+]

@@ -1,0 +1,63 @@
+import t from 'tap'
+import { parseMessage } from '../../src/parser/index.js'
+import { formatAmount, parseNumber } from '../../src/parser/money.js'
+
+t.test('reads Indian, Western, European and space-grouped numbers', async (t) => {
+  t.equal(parseNumber('1,23,456.78', 'INR'), '123456.78')
+  t.equal(parseNumber('1,234,567.89', 'USD'), '1234567.89')
+  t.equal(parseNumber('1.234,56', 'EUR'), '1234.56')
+  t.equal(parseNumber('1 234,56', 'EUR'), '1234.56')
+  t.equal(parseNumber('12,50', 'EUR'), '12.50')
+  t.equal(parseNumber('150.000', 'IDR'), '150000')
+  t.equal(parseNumber('12.345', 'KWD'), '12.345')
+  t.equal(parseNumber('1,000', 'USD'), '1000')
+  t.equal(parseNumber('007', 'USD'), '7')
+  t.equal(parseNumber('abc', 'USD'), null)
+})
+
+t.test('formats amounts in the currency minor units', async (t) => {
+  t.equal(formatAmount('1234.5', 'INR'), '1234.50')
+  t.equal(formatAmount('1500', 'JPY'), '1500')
+  t.equal(formatAmount('1500.00', 'JPY'), '1500')
+  t.equal(formatAmount('12.345', 'KWD'), '12.345')
+  t.equal(formatAmount('7', 'BHD'), '7.000')
+})
+
+t.test('amount before or after the currency, with or without decimals', async (t) => {
+  const cases: Array<[string, string, string]> = [
+    ['Rs 500 debited from a/c XX1234', '500.00', 'INR'],
+    ['INR5,000 debited from a/c XX1234', '5000.00', 'INR'],
+    ['₹1,23,456.78 debited from a/c XX1234', '123456.78', 'INR'],
+    ['45.00 SAR debited from card 1234', '45.00', 'SAR'],
+    ['Kartenzahlung über 1.234,56 EUR bei REWE', '1234.56', 'EUR'],
+    ['You spent ¥1,500 at LAWSON', '1500', 'JPY'],
+    ['KWD 12.345 debited from your account 1234', '12.345', 'KWD'],
+  ]
+  for (const [text, amount, currency] of cases) {
+    const r = parseMessage({ text })
+    t.same([r.amount, r.currency], [amount, currency], text)
+  }
+})
+
+t.test('a balance mentioned before the amount is not taken as the amount', async (t) => {
+  const r = parseMessage({ text: 'Avl Bal Rs 12,345.00 after debit of Rs 500.00 from A/c XX1234 on 12-03-24 at SWIGGY', sender: 'VM-HDFCBK' })
+  t.equal(r.amount, '500.00')
+  t.equal(r.balance, '12345.00')
+  const r2 = parseMessage({ text: 'Your available balance is INR 9,000.00. INR 250.00 was debited from A/c XX1234 for UPI txn to swiggy@icici', sender: 'AD-ICICIB' })
+  t.equal(r2.amount, '250.00')
+  t.equal(r2.balance, '9000.00')
+})
+
+t.test('a bare dollar sign resolves by the sender country', async (t) => {
+  t.equal(parseMessage({ text: 'A purchase of $20.00 was made at COLES with your card ending 1234', sender: 'ANZ' }).currency, 'AUD')
+  t.equal(parseMessage({ text: 'A purchase of $20.00 was made at LOBLAWS with your card ending 1234', sender: 'RBC' }).currency, 'CAD')
+  t.equal(parseMessage({ text: 'A purchase of $20.00 was made at TARGET with your card ending 1234', sender: 'Chase' }).currency, 'USD')
+  t.equal(parseMessage({ text: 'A purchase of $20.00 was made at GRAB with your card ending 1234', sender: 'DBS' }).currency, 'SGD')
+})
+
+t.test('Devanagari and Arabic-Indic digits are normalised', async (t) => {
+  const r = parseMessage({ text: 'Rs ५००.०० debited from A/c XX१२३४ on १२-०३-२४', sender: 'VM-HDFCBK', receivedAt: '2024-03-13T00:00:00Z' })
+  t.same([r.amount, r.accountLast4, r.occurredAt], ['500.00', '1234', '2024-03-12'])
+  const a = parseMessage({ text: 'شراء مبلغ SAR ٤٥٫٥٠ بطاقة 1234', sender: 'AlRajhiBank' })
+  t.equal(a.amount, '45.50')
+})
