@@ -99,3 +99,4 @@ export async function localKafkaControl() {
     },
   }
 }
+export * from './tokens.js'
