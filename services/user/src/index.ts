@@ -1,0 +1,7 @@
+export { buildUserApp, PREFIX } from './app.js'
+export type { UserApp, UserAppDeps } from './app.js'
+export { userConfigSchema } from './config.js'
+export type { UserConfig } from './config.js'
+export { userServiceConsumers } from './consumers.js'
+export { currencyForPhoneNumber, defaultCurrencyFor, isCurrencyCode } from './domain/currency.js'
+export { normaliseTimeZone } from './domain/timezone.js'
