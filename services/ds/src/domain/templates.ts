@@ -1,0 +1,46 @@
+// Per-user, per-sender templates learned from corrections (user_templates). The parser only ever sees the
+// templates of the message's own user and normalised sender, so a bad template can affect nothing else.
+import { createHash, randomUUID } from 'node:crypto'
+import type { Prisma } from '../generated/prisma/client.js'
+import type { Db, Tx } from '../db.js'
+import { normaliseSender, type ParseResult, type UserTemplate } from '../parser/index.js'
+
+/** The parser tries at most 64 templates per message; loading more would be wasted work. */
+const MAX_TEMPLATES = 64
+const USER_TEMPLATE_FORMAT = 'user:'
+
+type Reader = Pick<Db | Tx, 'userTemplate'>
+
+/** The user's templates for this sender, most recently learned first (a newer correction wins). */
+export async function templatesFor(db: Reader, userId: string, rawSender: string | null): Promise<UserTemplate[]> {
+  const rows = await db.userTemplate.findMany({
+    where: { userId, sender: normaliseSender(rawSender) },
+    orderBy: [{ learnedAt: 'desc' }, { id: 'asc' }],
+    take: MAX_TEMPLATES,
+    select: { template: true },
+  })
+  // Stored JSON is ours, but never trust it to have a shape: the parser skips templates it cannot use.
+  return rows.map((r) => r.template).filter((t): t is Prisma.JsonObject => typeof t === 'object' && t !== null && !Array.isArray(t)) as unknown as UserTemplate[]
+}
+
+function keyOf(template: UserTemplate): string {
+  return template.id ?? `tpl_${createHash('sha256').update(`${template.sender ?? ''}\u0000${template.pattern}`).digest('hex').slice(0, 16)}`
+}
+
+/** Stores (or refreshes) a learned template; learning the same layout again moves it to the front. */
+export async function saveTemplate(tx: Tx, userId: string, template: UserTemplate): Promise<void> {
+  const templateKey = keyOf(template)
+  const json = { ...template, id: templateKey } as unknown as Prisma.InputJsonObject
+  await tx.userTemplate.upsert({
+    where: { userId_templateKey: { userId, templateKey } },
+    create: { id: randomUUID(), userId, sender: template.sender, templateKey, template: json },
+    update: { template: json, learnedAt: new Date() },
+  })
+}
+
+/** Counts a use of the template that produced this result, if one did. */
+export async function recordTemplateHit(tx: Tx, userId: string, result: ParseResult): Promise<void> {
+  if (!result.format?.startsWith(USER_TEMPLATE_FORMAT)) return
+  const templateKey = result.format.slice(USER_TEMPLATE_FORMAT.length)
+  await tx.userTemplate.updateMany({ where: { userId, templateKey }, data: { hits: { increment: 1 } } })
+}
