@@ -91,7 +91,7 @@ async function runToCompletion(args: string[], env: NodeJS.ProcessEnv, name: str
  * /readyz. Ports are checked first so a busy port gives one clear line instead of a crash loop.
  */
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
-  const timeout = options.readyTimeoutMs ?? 90_000
+  const timeout = options.readyTimeoutMs ?? 120_000
   const gatewayPort = options.gatewayPort ?? gatewayProcess.port
   const plan = serviceProcesses.flatMap((svc) =>
     Array.from({ length: options.instances?.[svc.name] ?? 1 }, (_, i) => ({ svc, index: i, port: (options.ports?.[svc.name] ?? svc.port) + 100 * i })),

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto'
+import type { Test } from 'tap'
+import { startSystem, type RunningSystem, type SystemOptions } from '../../scripts/system/launcher.js'
+
+export function infraEnv(): Record<string, string> {
+  const names = ['AUTH_DATABASE_URL', 'USER_DATABASE_URL', 'DS_DATABASE_URL', 'EXPENSE_DATABASE_URL', 'KAFKA_BROKERS']
+  const env: Record<string, string> = {}
+  for (const name of names) {
+    const value = process.env[name]
+    if (!value) throw new Error(`${name} is not set: run the tests with \`npm test\`, which starts Postgres and Kafka`)
+    env[name] = value
+  }
+  return env
+}
+
+/**
+ * The whole system as `npm start` runs it (real services as child processes, real Postgres and Kafka),
+ * on ports of its own so it can run beside a developer's `npm start`. Logs are kept and printed only
+ * when a test fails.
+ */
+export async function startTestSystem(t: Test, options: Partial<SystemOptions> & { basePort: number }): Promise<RunningSystem & { logs: string[] }> {
+  const logs: string[] = []
+  const { basePort, ...rest } = options
+  const system = await startSystem({
+    infraEnv: infraEnv(),
+    gatewayPort: basePort,
+    ports: { 'auth-service': basePort + 1, 'user-service': basePort + 2, 'ds-service': basePort + 3, 'expense-service': basePort + 4 },
+    env: { LOG_LEVEL: 'info', ...rest.env },
+    log: (line) => logs.push(line),
+    readyTimeoutMs: 180_000,
+    ...rest,
+  })
+  t.teardown(async () => {
+    if (!t.passing()) console.error(logs.slice(-200).join('\n'))
+    await system.stop()
+  })
+  return Object.assign(system, { logs })
+}
+
+/** Response bodies: their shape is what the assertions check. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any
+
+export interface Client {
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Json; headers: Headers }>
+}
+
+export function client(baseUrl: string, token?: string): Client {
+  return {
+    async request(method, path, body, headers = {}) {
+      const res = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+      const text = await res.text()
+      let parsed: unknown = text
+      try {
+        parsed = text ? JSON.parse(text) : undefined
+      } catch {
+        // not JSON; keep the text
+      }
+      return { status: res.status, body: parsed, headers: res.headers }
+    },
+  }
+}
+
+export function newUser() {
+  const suffix = randomBytes(5).toString('hex')
+  return {
+    username: `e2e_${suffix}`,
+    password: 'end to end 2 the moon',
+    email: `e2e.${suffix}@example.com`,
+    firstName: 'Priya',
+    lastName: 'Sharma',
+    phoneNumber: '+919812345678',
+  }
+}
+
+export async function signup(gateway: string) {
+  const user = newUser()
+  const res = await client(gateway).request('POST', '/auth/v1/signup', user)
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return { user, ...(res.body as { userId: string; accessToken: string; refreshToken: string }) }
+}
+
+/** Polls until `probe` returns a truthy value. */
+export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 45_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let last: unknown
+  for (;;) {
+    try {
+      const value = await probe()
+      if (value) return value
+    } catch (err) {
+      last = err
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
