@@ -35,3 +35,32 @@ export async function enqueueEvent<S extends TSchema>(
   await tx.$executeRawUnsafe(`SELECT pg_notify($1, '')`, OUTBOX_CHANNEL)
   return { eventId }
 }
+
+/**
+ * Writes many events of one contract in a single statement (one round trip, one notify): for bulk
+ * intake such as ds-service's batch endpoint. Same guarantees as enqueueEvent.
+ */
+export async function enqueueEvents<S extends TSchema>(
+  tx: SqlExecutor,
+  contract: EventContract<S>,
+  payloads: readonly Static<S>[],
+  headers: Record<string, string> = {},
+): Promise<{ eventIds: string[] }> {
+  if (payloads.length === 0) return { eventIds: [] }
+  const valid = payloads.map((p) => assertValidEvent(contract, p) as Static<S> & { eventId?: string })
+  const eventIds = valid.map((v) => v.eventId ?? randomUUID())
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "outbox_events" ("event_id", "event_type", "topic", "key", "payload", "headers")
+     SELECT e.event_id, $2, $3, e.key, e.payload, $6::jsonb
+       FROM unnest($1::uuid[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS e(event_id, key, payload, n)
+      ORDER BY e.n`,
+    eventIds,
+    `${contract.type}.v${contract.version}`,
+    contract.topic.name,
+    valid.map((v) => contract.key(v)),
+    valid.map((v) => JSON.stringify(v)),
+    JSON.stringify(headers),
+  )
+  await tx.$executeRawUnsafe(`SELECT pg_notify($1, '')`, OUTBOX_CHANNEL)
+  return { eventIds }
+}

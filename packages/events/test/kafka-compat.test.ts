@@ -21,11 +21,28 @@ const kafka = new Kafka(config)
 const admin = kafka.admin()
 const createdTopics: string[] = []
 
+/**
+ * Creates a topic and waits for its partition leaders. Not kafkajs' `waitForLeaders`: that retries
+ * only LEADER_NOT_AVAILABLE, while a loaded KRaft broker can briefly answer UNKNOWN_TOPIC_OR_PARTITION
+ * for a topic it has just created (seen on Kafka 4.1 with the machine under load).
+ */
+async function createTopic(topic: string, partitions: number): Promise<boolean> {
+  const created = await admin.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: partitions }] })
+  for (let i = 0; i < 150; i++) {
+    const ready = await admin
+      .fetchTopicMetadata({ topics: [topic] })
+      .then((m) => m.topics[0]?.partitions.length === partitions && m.topics[0].partitions.every((p) => p.leader >= 0))
+      .catch(() => false)
+    if (ready) return created
+    await sleep(200)
+  }
+  throw new Error(`topic ${topic} has no partition leaders after 30 s`)
+}
+
 /** A fresh topic for one test; all are deleted at the end. */
 async function freshTopic(name: string, partitions: number): Promise<string> {
   const topic = `test.kafka-compat.${name}.${runId}`
-  const created = await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }] })
-  if (!created) throw new Error(`topic ${topic} already existed`)
+  if (!(await createTopic(topic, partitions))) throw new Error(`topic ${topic} already existed`)
   createdTopics.push(topic)
   return topic
 }
@@ -65,7 +82,7 @@ t.teardown(async () => {
 
 t.test('admin creates, lists, describes and deletes a topic', async (t) => {
   const topic = `test.kafka-compat.admin.${runId}`
-  t.equal(await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] }), true, 'created')
+  t.equal(await createTopic(topic, 3), true, 'created')
   t.ok((await admin.listTopics()).includes(topic), 'listed')
   const meta = await admin.fetchTopicMetadata({ topics: [topic] })
   t.equal(meta.topics[0]?.partitions.length, 3, 'three partitions')

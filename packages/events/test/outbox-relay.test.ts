@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
-import { enqueueEvent, OutboxRelay } from '@expenses/events'
+import { enqueueEvent, enqueueEvents, OutboxRelay } from '@expenses/events'
 import { kafka, logger, outboxDatabase, readTopic, sqlClient, testContract } from './helpers.js'
 
 const k = kafka()
@@ -114,3 +114,24 @@ async function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<vo
     await new Promise((r) => setTimeout(r, 50))
   }
 }
+
+t.test('a bulk enqueue writes every event in order and publishes each once', async (t) => {
+  const { db, sql, contract, topic } = await setup(t)
+  const userId = randomUUID()
+  const payloads = Array.from({ length: 25 }, (_, n) => ({ eventId: randomUUID(), occurredAt: new Date().toISOString(), userId, n }))
+  const { eventIds } = await sql.$transaction((tx) => enqueueEvents(tx, contract, payloads))
+  t.same(eventIds, payloads.map((p) => p.eventId))
+  await t.rejects(
+    sql.$transaction((tx) => enqueueEvents(tx, contract, [{ ...payloads[0]!, eventId: randomUUID(), n: -5 }])),
+    { name: 'EventValidationError' },
+    'one invalid payload refuses the whole batch',
+  )
+  const relay = new OutboxRelay({ connectionString: db.url, kafka: k, logger, name: 'test', pollIntervalMs: 100 })
+  relay.start()
+  const messages = await readTopic(k, topic, 25)
+  await relay.stop()
+  t.same(
+    messages.map((m) => JSON.parse(m.value ?? '{}').n),
+    payloads.map((p) => p.n),
+  )
+})

@@ -20,9 +20,18 @@ export const bankMessageReceived = defineEvent({
 })
 
 export const TransactionType = Type.Union([Type.Literal('debit'), Type.Literal('credit')])
-export const Channel = Type.Union(
-  ['upi', 'card', 'neft', 'imps', 'rtgs', 'atm', 'netbanking', 'wallet', 'ach', 'mobile_money'].map((c) => Type.Literal(c)),
-)
+export const Channel = Type.Union([
+  Type.Literal('upi'),
+  Type.Literal('card'),
+  Type.Literal('neft'),
+  Type.Literal('imps'),
+  Type.Literal('rtgs'),
+  Type.Literal('atm'),
+  Type.Literal('netbanking'),
+  Type.Literal('wallet'),
+  Type.Literal('ach'),
+  Type.Literal('mobile_money'),
+])
 
 /**
  * Published by ds-service when a bank message is a transaction. `occurredAt` is when the transaction

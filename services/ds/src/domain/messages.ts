@@ -1,7 +1,7 @@
 // Stored bank messages: idempotent submission (single and batch) with the bank-message.received event in
 // the same transaction, and the user's own view of them.
 import { randomUUID } from 'node:crypto'
-import { bankMessageReceived, enqueueEvent } from '@expenses/events'
+import { bankMessageReceived, enqueueEvents } from '@expenses/events'
 import { httpErrors, type Static } from '@expenses/platform'
 import type { BankMessage, MessageStatus } from '../generated/prisma/client.js'
 import type { Db } from '../db.js'
@@ -95,18 +95,21 @@ export class MessageStore {
       const inserted = await tx.bankMessage.createManyAndReturn({ data: rows, skipDuplicates: true, select: { dedupKey: true } })
       const createdKeys = new Set(inserted.map((r) => r.dedupKey))
       const now = new Date().toISOString()
-      for (const row of rows) {
-        if (!createdKeys.has(row.dedupKey)) continue
-        await enqueueEvent(tx, bankMessageReceived, {
-          eventId: randomUUID(),
-          occurredAt: now,
-          userId,
-          messageId: row.id,
-          text: row.text,
-          sender: row.sender,
-          receivedAt: row.receivedAt.toISOString(),
-        })
-      }
+      await enqueueEvents(
+        tx,
+        bankMessageReceived,
+        rows
+          .filter((row) => createdKeys.has(row.dedupKey))
+          .map((row) => ({
+            eventId: randomUUID(),
+            occurredAt: now,
+            userId,
+            messageId: row.id,
+            text: row.text,
+            sender: row.sender,
+            receivedAt: row.receivedAt.toISOString(),
+          })),
+      )
       const missing = rows.filter((r) => !createdKeys.has(r.dedupKey)).map((r) => r.dedupKey)
       const found = missing.length === 0 ? [] : await tx.bankMessage.findMany({ where: { userId, dedupKey: { in: missing } }, select: { id: true, dedupKey: true, status: true } })
       return { created: createdKeys, existing: new Map(found.map((r) => [r.dedupKey, r])) }

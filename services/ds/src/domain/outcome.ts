@@ -109,9 +109,7 @@ export function expenseParsedPayload(
     balance: expense.balance,
     occurredAt: occurredAtFor(expense.date, message.receivedAt),
     receivedAt: message.receivedAt.toISOString(),
-    // The contract builds its Channel union with .map(), which TypeScript widens so that the static type
-    // of `channel` is just null; the runtime schema does accept every channel (the outbox validates it).
-    channel: expense.channel as unknown as ExpenseParsedPayload['channel'],
+    channel: expense.channel,
     reference: expense.reference,
     confidence,
   }
