@@ -1,0 +1,118 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import AjvCompiler from '@fastify/ajv-compiler'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify'
+import type { Registry } from 'prom-client'
+import type { BaseConfig } from './config.js'
+import { clientErrorHandler, errorHandlerPlugin } from './error-handler.js'
+import { healthPlugin, type ReadinessChecks } from './health.js'
+import { createLogger, type Logger } from './logger.js'
+import { createMetricsRegistry, metricsPlugin } from './metrics.js'
+import { openApiPlugin } from './openapi.js'
+import { genReqId, requestIdPlugin } from './request-id.js'
+
+/** The Fastify instance every service gets: TypeBox-typed routes, platform decorators. */
+export type PlatformApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>
+
+export interface AppOptions {
+  /** Service name (auth-service, ...): on every log line, the metrics' `service` label, the OpenAPI title. */
+  service: string
+  /** API version for OpenAPI info.version. Default 0.1.0. */
+  version?: string
+  title?: string
+  description?: string
+  /** Public path prefixes for OpenAPI `servers`, e.g. [{ url: '/expense/v1' }]. */
+  servers?: { url: string; description?: string }[]
+  /** A ready-made pino logger; otherwise one is created with `logLevel`. */
+  logger?: Logger
+  logLevel?: string
+  /** Maximum request body in bytes. Default 1 MiB. */
+  bodyLimit?: number
+  readinessChecks?: ReadinessChecks
+  readinessTimeoutMs?: number
+  /** Pass one to register service metrics before the app exists; otherwise one is created. */
+  metricsRegistry?: Registry
+  /** Fastify trustProxy, so request.ip is the client's behind the gateway/ingress. Default true (cluster-internal). */
+  trustProxy?: FastifyServerOptions['trustProxy']
+}
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024
+
+const baseAjvOptions = {
+  useDefaults: true,
+  // Unknown properties are rejected by schemas with additionalProperties: false, not silently dropped.
+  removeAdditional: false,
+  // Reporting every error of a big invalid payload costs CPU per request (ajv's DoS note); one is enough.
+  allErrors: false,
+} as const
+
+/**
+ * Two ajv instances: query strings, params and headers arrive as strings and are coerced ("10" -> 10);
+ * JSON bodies already have types, so coercion there would accept "10" for a number - a silent contract
+ * change. ajv-formats is added by @fastify/ajv-compiler (email, uuid, date-time, uri, ...).
+ */
+function validatorFactory(): NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator'] {
+  const factory = AjvCompiler()
+  return (externalSchemas, ajvServerOptions) => {
+    const plugins = ajvServerOptions?.plugins ?? []
+    const coercing = factory(externalSchemas, { customOptions: { ...baseAjvOptions, coerceTypes: 'array' }, plugins })
+    const strict = factory(externalSchemas, { customOptions: { ...baseAjvOptions, coerceTypes: false }, plugins })
+    return (route) => (route.httpPart === 'body' ? strict(route) : coercing(route))
+  }
+}
+
+/**
+ * The Fastify constructor options, from one place for production and tests (the fastify/demo pattern):
+ * request ids, logger, body limit, validation.
+ */
+export function fastifyServerOptions(options: AppOptions): FastifyServerOptions & { loggerInstance: FastifyBaseLogger } {
+  const logger = options.logger ?? createLogger({ service: options.service, level: options.logLevel ?? 'info' })
+  return {
+    loggerInstance: logger,
+    genReqId,
+    requestIdHeader: false, // genReqId reads and sanity-checks x-request-id itself
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    trustProxy: options.trustProxy ?? true,
+    schemaController: { compilersFactory: { buildValidator: validatorFactory() } },
+    // In-flight requests finish on close; idle keep-alive sockets are closed so close() does not hang.
+    forceCloseConnections: 'idle',
+    // While closing, requests already on open keep-alive connections are served (not a bare 503): /readyz
+    // is failing by then, and every response carries Connection: close (health.ts), so each socket ends.
+    return503OnClosing: false,
+    clientErrorHandler,
+  }
+}
+
+/** Derives AppOptions from the loaded config; the service adds what only it knows. */
+export function appOptionsFromConfig(
+  config: Pick<BaseConfig, 'LOG_LEVEL'>,
+  options: Omit<AppOptions, 'logLevel'>,
+): AppOptions {
+  return { ...options, logLevel: config.LOG_LEVEL }
+}
+
+/**
+ * Builds a service app with error handling, request ids, health, metrics and OpenAPI in place.
+ * Add routes afterwards (`app.register(routes, { prefix: '/expense/v1' })`), then `runService` or `app.inject`.
+ */
+export async function buildApp(options: AppOptions): Promise<PlatformApp> {
+  const app = Fastify(fastifyServerOptions(options)).withTypeProvider<TypeBoxTypeProvider>() as unknown as PlatformApp
+
+  await app.register(requestIdPlugin)
+  await app.register(errorHandlerPlugin)
+  await app.register(openApiPlugin, {
+    title: options.title ?? options.service,
+    version: options.version ?? '0.1.0',
+    ...(options.description ? { description: options.description } : {}),
+    ...(options.servers ? { servers: options.servers } : {}),
+  })
+  await app.register(metricsPlugin, {
+    registry: options.metricsRegistry ?? createMetricsRegistry({ service: options.service }),
+  })
+  await app.register(healthPlugin, {
+    ...(options.readinessChecks ? { checks: options.readinessChecks } : {}),
+    ...(options.readinessTimeoutMs ? { checkTimeoutMs: options.readinessTimeoutMs } : {}),
+  })
+  return app
+}
