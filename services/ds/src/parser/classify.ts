@@ -5,7 +5,7 @@ import type { RejectReason } from './types.js'
 
 /** Past-tense money movement: the strongest sign that something actually happened. */
 export const COMPLETED_TXN =
-  /\b(?:debited|credited|spent|withdrawn|deposited|received|transferred|deducted|charged|purchased|reversed|refunded|paid (?:to|at|for|from|via|using|you)|sent (?:to|you|from)|you paid|you sent|you spent|you received|has left|was used|used (?:for|at)|dr\.? from|cr\.? to|payment of [^.]{0,40} (?:was |has been )?(?:made|successful|received|processed|completed)|purchase (?:of|at)|transaction (?:of|at|with)|txn of|confirmed\.|compra aprovada|pix (?:recebido|enviado)|você (?:recebeu|enviou|pagou)|betaling|kartenzahlung|paiement|pembayaran|berhasil|transaksi|شراء|خصم|حوالة|إيداع|reserved for purchase|deposit of|a deposit|was made|were made|pinbetaling|transfer ke|has been paid into)\b|\bamt\s?:|\btxn\s?:\s?(?:debit|credit)|\b(?:debit|credit) (?:alert|transaction)\b|\d\s?(?:dr|cr)\b|\bpur\b|\bdr amt\b|\bcr amt\b/
+  /\b(?:debited|credited|spent|withdrawn|deposited|received|transferred|deducted|charged|purchased|reversed|refunded|paid (?:to|at|for|from|via|using|you)|sent (?:to|you|from)|you paid|you sent|you spent|you received|has left|was used|used (?:for|at)|dr\.? from|cr\.? to|payment of [^.]{0,40} (?:was |has been )?(?:made|successful|received|processed|completed)|purchase (?:of|at)|transaction (?:of|at|with)|txn of|confirmed\.|compra aprovada|pix (?:recebido|enviado)|você (?:recebeu|enviou|pagou)|betaling|kartenzahlung|paiement|pembayaran|berhasil|transaksi|شراء|خصم|حوالة|إيداع|reserved for purchase|deposit of|a deposit|was made|were made|pinbetaling|transfer ke|has been paid into|withdrawal of|thank you for using|t\/fer|been paid|levantamento|saque de|retirada de|retrait|achat|prelievo|addebito|accredit(?:o|ato)|bonifico|hai pagato|overgemaakt|afgeschreven|ontvangen|überweisung|ausgeführt|abgebucht|gutschrift|platnosc|rembours|płatność|du har fått|har betalat|kirim uang|dana masuk|tarik tunai)\b|überweisung|\bamt\s?:|\btxn\s?:\s?(?:debit|credit)|\b(?:debit|credit) (?:alert|transaction)\b|\d\s?(?:dr|cr)\b|\bpur\b|\bdr amt\b|\bcr amt\b/
 
 interface Rule {
   reason: RejectReason
@@ -21,7 +21,7 @@ const RULES: readonly Rule[] = [
     reason: 'otp',
     // A code next to OTP/verification wording; a bare "do not share OTP" footer is not enough.
     decisive:
-      /(?:\b(?:otp|one[\s-]time[\s-]?(?:password|passcode|pin|code)|verification code|security code|authentication code|login code|passcode|código de verifica[cç][aã]o|código de seguran[cç]a|código de verificación|code de (?:vérification|sécurité)|bestätigungscode|verificatiecode|kode (?:otp|verifikasi|rahasia)|tac|cvv2? code)\b|رمز (?:التحقق|التفعيل)|كلمة المرور)[^\n]{0,120}?(?<![\d.,])\d{4,8}(?![\d.,]\d)|(?<![\d.,])\d{4,8}\s(?:is|as)\s(?:your|the)\s(?:otp|one[\s-]time|verification|security|login|secret|authori[sz]ation|auth|confirmation|access)|\b(?:use|enter)\s(?:code\s)?\d{4,8}\sto\s(?:verify|complete|confirm|log\s?in|sign\s?in|authori[sz]e)/i,
+      /(?:\b(?:otp|one[\s-]time[\s-]?(?:password|passcode|pin|code)|verification code|security code|authentication code|login code|passcode|código de verifica[cç][aã]o|código de seguran[cç]a|código de verificación|code de (?:vérification|sécurité)|bestätigungscode|verificatiecode|kode (?:otp|verifikasi|rahasia)|tac|cvv2? code|codice(?: (?:di verifica|per autorizzare|otp))?|photo-?tan|sms-?tan|mobile-?tan)\b|رمز (?:التحقق|التفعيل)|كلمة المرور)[^\n]{0,120}?(?<![\d.,])\d{4,8}(?![\d.,]\d)|(?<![\d.,])\d{4,8}\s(?:is|as)\s(?:your|the)\s(?:otp|one[\s-]time|verification|security|login|secret|authori[sz]ation|auth|confirmation|access)|\b(?:use|enter)\s(?:code\s)?\d{4,8}\sto\s(?:verify|complete|confirm|log\s?in|sign\s?in|authori[sz]e)/i,
     unless: /\b(?:debited|credited|spent|withdrawn|deposited)\b(?![^.]{0,30}\bif\b)/,
   },
   {
@@ -32,9 +32,22 @@ const RULES: readonly Rule[] = [
     unless: /\b(?:you paid|you have paid|paid successfully|completed .{0,20}request|request (?:was|has been) (?:paid|completed))\b/i,
   },
   {
+    reason: 'not_a_transaction',
+    // Authorisation holds ("Rs 2,000 is on hold ... will be released") have not moved money yet.
+    decisive: /\b(?:(?:is|are|kept|placed) on hold|hold of|pre-?authori[sz]ation|blocked amount|amount (?:is )?blocked)\b/i,
+    unless: /(?<!will be |to be )\b(?:debited|deducted)\b/i,
+  },
+  {
+    reason: 'not_a_transaction',
+    // Account/card settings and moves between the user's own pots/vaults: no money left or arrived.
+    decisive:
+      /\b(?:(?:has been|have been|is now|was|successfully) (?:enabled|disabled|activated|deactivated|blocked|unblocked|hotlisted|updated|changed|revoked|cancelled)|new payee|payee\b[^\n]{0,30}\badded|you exchanged|pot transfer|moved to (?:your |the )?[^\n]{0,20}\b(?:pot|vault|space|goal)|to (?:your )?savings vault)\b/i,
+    onlyWithoutTxn: true,
+  },
+  {
     reason: 'declined',
     decisive:
-      /\b(?:declined|failed|failure|unsuccessful|not (?:been )?successful|could not be (?:processed|completed)|was not (?:processed|completed)|insufficient (?:funds|balance|bal)|rejected|denied|blocked due|recusad[ao]|n[aã]o autorizad[ao]|rechazad[ao]|denegad[ao]|gagal|ditolak|refus[ée]e?|abgelehnt|geweigerd|مرفوضة|رفض)\b/i,
+      /\b(?:declined|failed|failure|unsuccessful|not (?:been )?successful|could not be (?:processed|completed)|was not (?:processed|completed)|insufficient (?:funds|balance|bal)|rejected|denied|blocked due|recusad[ao]|n[aã]o autorizad[ao]|rechazad[ao]|denegad[ao]|gagal|ditolak|refus[ée]e?|abgelehnt|geweigerd|negad[ao]|rifiutat[ao]|مرفوضة|رفض)\b|\bdid you (?:attempt|make|authori[sz]e|try)\b|\breply (?:yes|y)\b[^\n]{0,20}\b(?:no|n)\b/i,
     // A completed reversal of a failed payment is a real credit; a promised one ("will be refunded") is not.
     unless: /(?<!will be |would be |shall be |to be )\b(?:reversed|refunded|credited back)\b|\b(?:reversal of|refund of)\b[^\n]{0,60}\b(?:credited|processed)\b|\b(?:estornad[oa]|reembolsad[oa]|rembours[ée]|dikembalikan)\b/i,
   },
@@ -54,12 +67,12 @@ const RULES: readonly Rule[] = [
   {
     reason: 'payment_due_reminder',
     // Announced future debits ("Rs 499 will be debited on 15-Mar for Netflix") - the verb is there, the money is not.
-    decisive: /\b(?:will be (?:auto[\s-]?)?(?:debited|deducted|charged)|is scheduled (?:for|on)|upcoming (?:payment|debit|bill|auto-?debit))\b/i,
+    decisive: /\b(?:will be (?:auto[\s-]?)?(?:debited|deducted|charged|taken|collected)|(?:is|are) scheduled (?:for|on|to be)|upcoming (?:payment|debit|bill|auto-?debit)|vence(?:rá)? (?:el|em|le)|wird (?:am [^\n]{0,12})?abgebucht)\b/i,
   },
   {
     reason: 'payment_due_reminder',
     decisive:
-      /\b(?:(?:total|min(?:imum)?|minimum amount|min\.?|amount|amt|payment|bill) (?:amt |amount |payment )?due|due (?:on|by|date)|is due|are due|overdue|past due|statement (?:is |has been )?(?:generated|ready|available)|bill (?:is |has been )?(?:generated|due)|(?:please|kindly) (?:pay|make (?:the )?payment)|pay (?:now|by|before)|reminder|fatura (?:fechada|vence)|vencimento|jatuh tempo)\b/i,
+      /\b(?:(?:total|min(?:imum)?|minimum amount|min\.?|amount|amt|payment|bill) (?:amt |amount |payment )?due|due (?:on|by|date)|is due|are due|overdue|past due|statement (?:is |has been )?(?:generated|ready|available)|statement\b[^\n.]{0,40}\b(?:is ready|is available|has been generated)|bill (?:is |has been )?(?:generated|due)|(?:please|kindly) (?:pay|make (?:the )?payment)|pay (?:now|by|before)|reminder|fatura (?:fechada|vence)|vencimento|jatuh tempo)\b/i,
     unless: /\b(?:thank you for (?:your )?payment|payment (?:of [^.]{0,30})?(?:received|is successful|was successful|credited)|we have received|has been (?:debited|credited|paid)|was (?:debited|credited)|received (?:a |your )?payment|is debited|is credited)\b/i,
     onlyWithoutTxn: true,
   },
@@ -95,11 +108,17 @@ export interface Classification {
   confidence: number
 }
 
-/** @param lower lower-cased normalised text; @param hasAmount whether any money amount was found */
-export function classify(lower: string, hasAmount: boolean): Classification {
+/**
+ * @param lower lower-cased normalised text
+ * @param hasAmount whether any money amount was found
+ * @param hasTxnAmount whether a sum that is not a balance/fee/due figure was found: a message with one is
+ *   not a balance enquiry even when it also prints the balance ("... at MORE RETAIL. Avl bal: Rs 9,120")
+ */
+export function classify(lower: string, hasAmount: boolean, hasTxnAmount = hasAmount): Classification {
   const completed = COMPLETED_TXN.test(lower)
   for (const rule of RULES) {
     if (rule.onlyWithoutTxn && completed) continue
+    if (rule.reason === 'balance_enquiry' && hasTxnAmount) continue
     if (!rule.decisive.test(lower)) continue
     if (rule.unless?.test(lower)) continue
     return { reason: rule.reason, confidence: completed ? 0.75 : 0.9 }

@@ -22,13 +22,13 @@ export const CURRENCY_TOKENS: ReadonlyArray<readonly [string, string]> = [
   ['KES', 'KES'], ['Ksh', 'KES'], ['Ksh.', 'KES'], ['Kshs', 'KES'], ['Kshs.', 'KES'], ['KShs', 'KES'],
   ['NGN', 'NGN'], ['₦', 'NGN'],
   ['ZAR', 'ZAR'], ['R', 'ZAR'],
-  ['PHP', 'PHP'], ['Php', 'PHP'], ['₱', 'PHP'],
+  ['PHP', 'PHP'], ['Php', 'PHP'], ['₱', 'PHP'], ['P', 'PHP'],
   ['RM', 'MYR'], ['MYR', 'MYR'],
   ['Rp', 'IDR'], ['Rp.', 'IDR'], ['IDR', 'IDR'],
   ['JPY', 'JPY'], ['¥', 'JPY'], ['KRW', 'KRW'], ['₩', 'KRW'], ['CNY', 'CNY'], ['RMB', 'CNY'],
   ['KWD', 'KWD'], ['BHD', 'BHD'], ['OMR', 'OMR'], ['QAR', 'QAR'], ['QR', 'QAR'], ['JOD', 'JOD'], ['EGP', 'EGP'],
   ['PKR', 'PKR'], ['LKR', 'LKR'], ['BDT', 'BDT'], ['Tk', 'BDT'], ['৳', 'BDT'], ['NPR', 'NPR'],
-  ['CHF', 'CHF'], ['SEK', 'SEK'], ['NOK', 'NOK'], ['DKK', 'DKK'], ['PLN', 'PLN'], ['zł', 'PLN'], ['CZK', 'CZK'],
+  ['CHF', 'CHF'], ['SEK', 'SEK'], ['kr', 'SEK'], ['kr.', 'SEK'], ['NOK', 'NOK'], ['DKK', 'DKK'], ['PLN', 'PLN'], ['zł', 'PLN'], ['CZK', 'CZK'],
   ['HUF', 'HUF'], ['TRY', 'TRY'], ['₺', 'TRY'], ['THB', 'THB'], ['฿', 'THB'], ['VND', 'VND'], ['₫', 'VND'],
   ['GHS', 'GHS'], ['GH₵', 'GHS'], ['UGX', 'UGX'], ['TZS', 'TZS'], ['ZMW', 'ZMW'], ['RWF', 'RWF'], ['MAD', 'MAD'],
   ['XOF', 'XOF'], ['XAF', 'XAF'], ['ETB', 'ETB'], ['ILS', 'ILS'], ['₪', 'ILS'], ['RUB', 'RUB'], ['₽', 'RUB'],
@@ -37,7 +37,7 @@ export const CURRENCY_TOKENS: ReadonlyArray<readonly [string, string]> = [
 ]
 
 /** Tokens that must match case exactly (short ones that collide with ordinary words). */
-export const CASE_SENSITIVE = new Set(['R', 'SR', 'RM', 'Rp', 'Rp.', 'Tk', 'QR', 'S/', 'Re.', 'Dhs', 'Dhs.', 'Php'])
+export const CASE_SENSITIVE = new Set(['P', 'kr', 'kr.', 'R', 'SR', 'RM', 'Rp', 'Rp.', 'Tk', 'QR', 'S/', 'Re.', 'Dhs', 'Dhs.', 'Php'])
 
 const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'RWF', 'XOF', 'XAF', 'PYG', 'KMF', 'GNF', 'VUV'])
 const THREE_DECIMAL = new Set(['KWD', 'BHD', 'OMR', 'JOD', 'TND', 'LYD', 'IQD'])

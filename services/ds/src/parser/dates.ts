@@ -1,6 +1,7 @@
 // Dates as banks write them: 12-03-24, 12/03/2024, 2024-03-12, 2024:03:12, 12Mar24, 12-MAR-2024,
 // 12 March, Mar 12, 2024, 12/03 (no year), "12 de março", and month names in the languages we parse.
 // Numeric day/month order comes from the country; the year, when missing, from the received-at date.
+import { execAll, L } from './regex.js'
 
 const MONTH_WORDS: ReadonlyArray<readonly [number, readonly string[]]> = [
   [1, ['january', 'jan', 'janeiro', 'enero', 'ene', 'janvier', 'janv', 'januar', 'januari', 'jänner']],
@@ -19,22 +20,16 @@ const MONTH_WORDS: ReadonlyArray<readonly [number, readonly string[]]> = [
 
 const MONTH_INDEX = new Map<string, number>()
 for (const [n, words] of MONTH_WORDS) for (const w of words) MONTH_INDEX.set(w, n)
-const ALL_MONTHS = [...MONTH_INDEX.keys()].sort((a, b) => b.length - a.length).join('|')
 // Month-first dates ("Mar 12") only with English names: "set 12", "out 5" are ordinary words elsewhere.
-const EN_MONTHS = ['january', 'jan', 'february', 'feb', 'march', 'mar', 'april', 'apr', 'may', 'june', 'jun', 'july', 'jul', 'august', 'aug', 'september', 'sept', 'sep', 'october', 'oct', 'november', 'nov', 'december', 'dec']
-  .sort((a, b) => b.length - a.length)
-  .join('|')
+const EN_MONTHS = new Set(['january', 'jan', 'february', 'feb', 'march', 'mar', 'april', 'apr', 'may', 'june', 'jun', 'july', 'jul', 'august', 'aug', 'september', 'sept', 'sep', 'october', 'oct', 'november', 'nov', 'december', 'dec'])
 
-const ISO_RE = /(?<![\d])(\d{4})[-/.:](\d{1,2})[-/.:](\d{1,2})(?!\d)/g
-const NUMERIC_RE = /(?<![\d.,/])(?<!\d:)(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?!\d)(?![.,/:]\d)/g
-const DAY_MONTH_RE = new RegExp(
-  String.raw`(?<![\p{L}\d])(\d{1,2})(?:st|nd|rd|th|er|º)?[\s\-/.]{0,2}(?:de\s)?(${ALL_MONTHS})\.?(?![\p{L}])(?:(?:[\s\-/.,]{0,2}(?:de\s)?)('?\d{4}|'?\d{2})(?![\d:]))?`,
-  'giu',
-)
-const MONTH_DAY_RE = new RegExp(
-  String.raw`(?<![\p{L}])(${EN_MONTHS})\.?\s{0,2}(\d{1,2})(?:st|nd|rd|th)?(?![\d:])(?:,?\s{0,2}(\d{4})(?!\d))?`,
-  'gi',
-)
+// Not preceded by "dd/mm/": in "14/03/2024:10:11:00" the year is followed by the time, not a month.
+const ISO_RE = /(?<![\d])(?<!\d[-/.])(\d{4})[-/.:](\d{1,2})[-/.:](\d{1,2})(?!\d)/g
+const NUMERIC_RE = /(?<![\d.,/])(?<!\d:)(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?!\d)(?![.,/]\d)(?!:\d(?!\d?:))/g
+// The month is read as any 3-10 letter word and then looked up, instead of a ~100-word alternation tried
+// at every digit; a word that is not a month simply yields no date.
+const DAY_MONTH_RE = new RegExp(String.raw`(?<![${L}\d])(\d{1,2})(?:st|nd|rd|th|er|º)?[\s\-/.]{0,2}(?:de\s)?([${L}]{3,10})\.?(?![${L}])(?:(?:[\s\-/.,]{0,2}(?:de\s)?)('?\d{4}|'?\d{2})(?![\d:]))?`, 'g')
+const MONTH_DAY_RE = new RegExp(String.raw`(?<![${L}])((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6})\.?\s{0,2}(\d{1,2})(?:st|nd|rd|th)?(?![\d:])(?:,?\s{0,2}(\d{4})(?!\d))?`, 'gi')
 const DAY_MONTH_NUMERIC_RE = /(?<![\d.,/\-$€£₹])(?<!\d:)(\d{1,2})\/(\d{1,2})(?![\d/]|[.,]\d)/g
 
 export interface DateMatch {
@@ -79,18 +74,19 @@ function withYear(m: number, d: number, yearRaw: string | undefined, ctx: DateCo
 }
 
 /** All dates in the text, in order of position. Overlapping matches keep the earlier, more specific one. */
+function add(out: DateMatch[], value: string | null, start: number, len: number): void {
+  if (value === null) return
+  const end = start + len
+  for (const o of out) if (start < o.end && end > o.start) return
+  out.push({ iso: value, start, end })
+}
+
 export function findDates(text: string, ctx: DateContext): DateMatch[] {
   const out: DateMatch[] = []
-  const add = (value: string | null, start: number, len: number): void => {
-    if (value === null) return
-    const end = start + len
-    if (out.some((o) => start < o.end && end > o.start)) return
-    out.push({ iso: value, start, end })
+  for (const m of execAll(ISO_RE, text)) {
+    add(out, iso(Number(m[1]), Number(m[2]), Number(m[3])), m.index ?? 0, m[0].length)
   }
-  for (const m of text.matchAll(ISO_RE)) {
-    add(iso(Number(m[1]), Number(m[2]), Number(m[3])), m.index ?? 0, m[0].length)
-  }
-  for (const m of text.matchAll(NUMERIC_RE)) {
+  for (const m of execAll(NUMERIC_RE, text)) {
     const a = Number(m[1])
     const b = Number(m[3])
     const y = fullYear(m[4] ?? '')
@@ -98,33 +94,44 @@ export function findDates(text: string, ctx: DateContext): DateMatch[] {
     let order = ctx.order
     if (a > 12 && b <= 12) order = 'DMY'
     else if (b > 12 && a <= 12) order = 'MDY'
-    add(order === 'DMY' ? iso(y, b, a) : iso(y, a, b), m.index ?? 0, m[0].length)
+    add(out, order === 'DMY' ? iso(y, b, a) : iso(y, a, b), m.index ?? 0, m[0].length)
   }
-  for (const m of text.matchAll(DAY_MONTH_RE)) {
+  for (const m of execAll(DAY_MONTH_RE, text)) {
     const month = MONTH_INDEX.get((m[2] ?? '').toLowerCase())
     if (month === undefined) continue
-    add(withYear(month, Number(m[1]), m[3], ctx), m.index ?? 0, m[0].length)
+    add(out, withYear(month, Number(m[1]), m[3], ctx), m.index ?? 0, m[0].length)
   }
-  for (const m of text.matchAll(MONTH_DAY_RE)) {
-    const month = MONTH_INDEX.get((m[1] ?? '').toLowerCase())
+  for (const m of execAll(MONTH_DAY_RE, text)) {
+    const word = (m[1] ?? '').toLowerCase()
+    const month = EN_MONTHS.has(word) ? MONTH_INDEX.get(word) : undefined
     if (month === undefined) continue
-    add(withYear(month, Number(m[2]), m[3], ctx), m.index ?? 0, m[0].length)
+    add(out, withYear(month, Number(m[2]), m[3], ctx), m.index ?? 0, m[0].length)
   }
-  for (const m of text.matchAll(DAY_MONTH_NUMERIC_RE)) {
+  for (const m of execAll(DAY_MONTH_NUMERIC_RE, text)) {
     const a = Number(m[1])
     const b = Number(m[2])
     let order = ctx.order
     if (a > 12 && b <= 12) order = 'DMY'
     else if (b > 12 && a <= 12) order = 'MDY'
     const [month, day] = order === 'DMY' ? [b, a] : [a, b]
-    add(withYear(month, day, undefined, ctx), m.index ?? 0, m[0].length)
+    add(out, withYear(month, day, undefined, ctx), m.index ?? 0, m[0].length)
   }
   return out.sort((a, b) => a.start - b.start)
 }
 
 /** Parses receivedAt (ISO string or Date); invalid values become null rather than throwing. */
+let lastDateString: string | null = null
+let lastDate: Date | null = null
+
 export function toDate(value: string | Date | null | undefined): Date | null {
   if (value === null || value === undefined) return null
+  // Batches repeat the same receivedAt/now string; parsing it once is enough (Dates are never mutated here).
+  if (typeof value === 'string' && value === lastDateString) return lastDate
   const d = value instanceof Date ? value : typeof value === 'string' && value.length <= 64 ? new Date(value) : null
-  return d !== null && !Number.isNaN(d.getTime()) ? d : null
+  const out = d !== null && !Number.isNaN(d.getTime()) ? d : null
+  if (typeof value === 'string') {
+    lastDateString = value
+    lastDate = out
+  }
+  return out
 }

@@ -32,7 +32,7 @@ function dateOrder(p: Prepared): 'DMY' | 'MDY' {
  */
 export function parseMessage(input: ParseInput, options?: ParseOptions): ParseResult {
   try {
-    const p = prepare(input)
+    const p = prepare(input, options?.now)
     const builtin = parseBuiltin(p)
     const match = options?.templates ? matchTemplates(options.templates, p, dateOrder(p)) : null
     if (match === null) return builtin
@@ -64,9 +64,9 @@ export function parseMessage(input: ParseInput, options?: ParseOptions): ParseRe
  * are taken from the built-in parse. Returns null when no usable template can be built (e.g. the amount
  * does not appear in the text).
  */
-export function learnTemplate(input: ParseInput, corrected: CorrectedFields): UserTemplate | null {
+export function learnTemplate(input: ParseInput, corrected: CorrectedFields, options?: Pick<ParseOptions, 'now'>): UserTemplate | null {
   try {
-    const p = prepare(input)
+    const p = prepare(input, options?.now)
     const base = parseBuiltin(p)
     return buildTemplate(p, correctedValues(base, corrected ?? {}), dateOrder(p))
   } catch {

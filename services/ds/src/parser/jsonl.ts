@@ -5,7 +5,8 @@ import { parseMessage } from './index.js'
 /** Bytes per input line we are willing to JSON.parse; longer lines are answered with an error. */
 const MAX_LINE = 2_000_000
 
-export function handleLine(line: string): string | null {
+/** @param now the clock used to infer the year of a date written without one when receivedAt is missing */
+export function handleLine(line: string, now: Date = new Date()): string | null {
   if (line.trim().length === 0) return null
   if (line.length > MAX_LINE) return JSON.stringify({ id: null, error: 'line too long' })
   let obj: unknown
@@ -20,7 +21,7 @@ export function handleLine(line: string): string | null {
   if (typeof rec.text !== 'string') return JSON.stringify({ id, error: 'missing "text" string' })
   const sender = typeof rec.sender === 'string' ? rec.sender : null
   const receivedAt = typeof rec.receivedAt === 'string' ? rec.receivedAt : null
-  const r = parseMessage({ text: rec.text, sender, receivedAt })
+  const r = parseMessage({ text: rec.text, sender, receivedAt }, { now })
   const result = {
     isTransaction: r.isTransaction,
     type: r.type,

@@ -34,23 +34,41 @@ const SPACES = /[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+/g
 const PUNCT_MAP: Record<string, string> = { '\u066b': '.', '\u066c': ',', '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2212': '-' }
 const PUNCT = /[\u066b\u066c\u2010-\u2014\u2212]/g
 
+// Text that NFKC, digit folding, invisible-mark stripping and punctuation mapping cannot change, so the
+// common case skips those passes: printable ASCII plus \n and \t, Latin-1 letters, currency signs other
+// than ₨ (which NFKC turns into "Rs"), the bullet, and the basic Arabic letters (not Arabic-Indic digits or
+// presentation forms, which do change).
+const NFKC_STABLE = /^[\x20-\x7e\n\t\u00a3\u00a5\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u20a0-\u20a7\u20a9-\u20bf\u2022\u0621-\u064a]*$/
+const MULTI_SPACE = /[ \t]{2,}|\t| \n|\n\s/
+
+function fixSurrogate(c: string, i: number, str: string): string {
+  const code = c.charCodeAt(0)
+  if (code <= 0xdbff) {
+    const next = str.charCodeAt(i + 1)
+    return next >= 0xdc00 && next <= 0xdfff ? c : ' '
+  }
+  const prev = str.charCodeAt(i - 1)
+  return prev >= 0xd800 && prev <= 0xdbff ? c : ' '
+}
+
+function mapPunct(c: string): string {
+  return PUNCT_MAP[c] ?? c
+}
+
 export function normaliseText(raw: unknown): string {
   if (typeof raw !== 'string') return ''
   let s = raw.length > MAX_RAW ? raw.slice(0, MAX_RAW) : raw
+  if (NFKC_STABLE.test(s)) {
+    if (MULTI_SPACE.test(s)) s = s.replace(SPACES, ' ').replace(/ ?\n[\s]*/g, '\n')
+    s = s.trim()
+    return s.length > MAX_SCAN ? s.slice(0, MAX_SCAN) : s
+  }
   // Lone surrogates make normalize() produce replacement characters - harmless, but strip them first.
-  s = s.replace(/[\ud800-\udfff]/g, (c, i: number, str: string) => {
-    const code = c.charCodeAt(0)
-    if (code <= 0xdbff) {
-      const next = str.charCodeAt(i + 1)
-      return next >= 0xdc00 && next <= 0xdfff ? c : ' '
-    }
-    const prev = str.charCodeAt(i - 1)
-    return prev >= 0xd800 && prev <= 0xdbff ? c : ' '
-  })
+  s = s.replace(/[\ud800-\udfff]/g, fixSurrogate)
   s = s.normalize('NFKC')
   s = s.replace(INVISIBLE, '').replace(CONTROL, ' ').replace(/\r\n?/g, '\n')
   s = s.replace(NON_ASCII_DIGIT, toAsciiDigit)
-  s = s.replace(PUNCT, (c) => PUNCT_MAP[c] ?? c)
+  s = s.replace(PUNCT, mapPunct)
   s = s.replace(SPACES, ' ').replace(/ ?\n[\s]*/g, '\n').trim()
   return s.length > MAX_SCAN ? s.slice(0, MAX_SCAN) : s
 }

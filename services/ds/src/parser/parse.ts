@@ -38,17 +38,18 @@ export interface Prepared {
   lower: string
   sender: string | null
   rawSender: unknown
+  /** reference date for a date written without a year: receivedAt, else the caller's `now`, else null */
   receivedAt: Date | null
 }
 
-export function prepare(input: ParseInput): Prepared {
+export function prepare(input: ParseInput, now?: string | Date | null): Prepared {
   const text = normaliseText(input?.text)
   return {
     text,
     lower: lowerSameLength(text),
     sender: normaliseSender(input?.sender),
     rawSender: input?.sender,
-    receivedAt: toDate(input?.receivedAt as string | Date | null | undefined),
+    receivedAt: toDate(input?.receivedAt as string | Date | null | undefined) ?? toDate(now),
   }
 }
 
@@ -66,6 +67,8 @@ function patternFields(inst: InstitutionFormat | null, text: string): { id: stri
   return null
 }
 
+const NOT_TXN_DATE = /\b(?:due(?: on| by| date)?|by|before|till|until|expir\w*|valid(?: up ?to| till| until)?|vence(?: em| el)?|vencimento|from|period)\s?:?\s?$/
+
 function money(c: MoneyCandidate | null): string | null {
   return c === null ? null : formatAmount(c.value, c.currency)
 }
@@ -79,7 +82,7 @@ export function parseBuiltin(p: Prepared): ParseResult {
   const cands = findMoney(text, lower, profile)
   const amount = pickAmount(cands)
 
-  const cls = classify(lower, amount !== null)
+  const cls = classify(lower, amount !== null, cands.some((c) => c.role === 'amount'))
   if (cls.reason !== null) return emptyResult(cls.reason, cls.confidence)
   if (amount === null) return emptyResult('not_a_transaction')
 
@@ -92,7 +95,7 @@ export function parseBuiltin(p: Prepared): ParseResult {
   const evidence = detectType(masked, amount.start)
   const pattern = patternFields(inst, text)
   let type: TxnType | null = pattern?.type ?? (amount.marker ?? (amount.negative ? 'debit' : evidence.type))
-  const account = pattern?.groups.account ?? extractAccount(text)
+  const account = pattern?.groups.account ?? extractAccount(text, type)
   const spentAt = /^\s?(?:at|@)\s\S/.test(lower.slice(amount.end, amount.end + 6))
   // "£4.50 at Pret A Manger" names no channel but is a point-of-sale (card) spend.
   const channel = pattern?.channel ?? detectChannel(lower, inst?.channel ?? null) ?? (spentAt ? 'card' : null)
@@ -121,7 +124,11 @@ export function parseBuiltin(p: Prepared): ParseResult {
 
   const dateCtx = { order: profile?.dateOrder ?? 'DMY', receivedAt: p.receivedAt } as const
   const patternDate = pattern?.groups.date ? findDates(pattern.groups.date, dateCtx)[0]?.iso : undefined
-  const occurredAt = patternDate ?? findDates(text, dateCtx).find((d) => d.end <= amount.start || d.start >= amount.end)?.iso ?? null
+  // Skip dates that are not when the money moved: due dates, validity/expiry and "by <date>" promises.
+  const occurredAt =
+    patternDate ??
+    findDates(text, dateCtx).find((d) => (d.end <= amount.start || d.start >= amount.end) && !NOT_TXN_DATE.test(lower.slice(Math.max(0, d.start - 24), d.start)))?.iso ??
+    null
 
   // A cash withdrawal has no merchant; the "at SBI ATM S1AW000123" terminal id is not one.
   const merchantRaw =

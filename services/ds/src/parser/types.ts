@@ -95,6 +95,11 @@ export interface UserTemplate {
 
 export interface ParseOptions {
   templates?: readonly UserTemplate[]
+  /**
+   * "Now", used only to infer the year of a date written without one when the message has no receivedAt.
+   * Omitted -> no inference (the parser stays deterministic); the CLI passes the real clock.
+   */
+  now?: string | Date | null
 }
 
 export type CountryCode =

@@ -3,7 +3,8 @@
 // words right before/after it, and only an 'amount' is ever taken as the transaction amount.
 import type { CountryProfile } from '../countries.js'
 import { DOLLAR } from '../currencies.js'
-import { NUMBER_SOURCE, parseNumber, scanMoney } from '../money.js'
+import { parseNumber, scanMoney, type BareNumber } from '../money.js'
+import { execAll } from '../regex.js'
 
 export type MoneyRole = 'amount' | 'balance' | 'fee' | 'due' | 'other'
 
@@ -35,23 +36,35 @@ const OTHER_BEFORE = /(?:\bcash\s?back\b|\breward|\bpoints?\b|\bsave(?:d)?\b|\bw
 
 // Numbers with no currency next to them but a label that makes them money: "debited by 500.0" (SBI),
 // "DR Amt:5,000.00" (Zenith), "Bal:12,345.67".
-const LABELLED_AMOUNT = new RegExp(
-  String.raw`(?:\bamt\b|\bamount\b|\bdebited (?:by|for|with)|\bcredited (?:by|with)|\bsum of|\bvalor(?: de)?|\bmontant(?: de)?|\bbetrag|\bbedrag|\bjumlah|\bnominal|\bsebesar|مبلغ)\s?[:.\-]?\s?(?:of\s)?(${NUMBER_SOURCE})(?![\d/:-])`,
-  'gi',
-)
-const LABELLED_BALANCE = new RegExp(
-  String.raw`(?:\bbal(?:ance)?|\bavl\.? bal|\bavail(?:able)?\.? bal(?:ance)?)\s?[:.\-]?\s?(?:is\s)?(${NUMBER_SOURCE})(?![\d/:-])`,
-  'gi',
-)
+// Read backwards from each bare number (one found by the money scan with no currency next to it).
+const LABEL_AMOUNT_BEFORE =
+  /(?:\bamt\b|\bamount\b|\bdebited (?:by|for|with)|\bcredited (?:by|with)|\bsum of|\bvalor(?: de)?|\bmontant(?: de)?|\bbetrag|\bbedrag|\bjumlah|\bnominal|\bsebesar|مبلغ)\s?[:.-]?\s?(?:of\s)?$/i
+const LABEL_BALANCE_BEFORE = /(?:\bbal(?:ance)?|\bavl\.? bal|\bavail(?:able)?\.? bal(?:ance)?)\s?[:.-]?\s?(?:is\s)?$/i
+const NOT_AFTER_LABELLED = /^[\d/:-]/
+
+// Keyword pre-checks for the end-anchored patterns below: an end-anchored regex is tried from every start
+// position, a plain keyword scan is not.
+const FEE_WORDS = /fee|charge|cost|commission|gst|vat|levy|tarifa|frais|biaya|gebühr|رسوم/
+const OTHER_WORDS = /cash|reward|point|save|win|up|within the day|limit of|threshold/
+const DUE_WORDS = /due|outstanding|o\/s|min|statement|bill/
+const BALANCE_WORDS = /bal|avl|avail|avbl|limit|lmt|saldo|solde|kontostand|guthaben|baki|رصيد|closing/
+
+function hasAny(s: string, words: RegExp): boolean {
+  return words.test(s)
+}
 
 function roleOf(lower: string, start: number, end: number, prevEnd: number): MoneyRole {
   const windowStart = Math.max(prevEnd, start - 45)
   const before = lower.slice(windowStart, start)
-  if (FEE_BEFORE.test(before)) return 'fee'
-  if (OTHER_BEFORE.test(before)) return 'other'
+  // The end-anchored patterns only ever look at the last few characters (longest keyword + filler, and one
+  // more so a word boundary is real): test those instead of making the engine try every start position.
+  const feeWindow = before.slice(-17)
+  if (hasAny(feeWindow, FEE_WORDS) && FEE_BEFORE.test(feeWindow)) return 'fee'
+  const otherWindow = before.slice(-26)
+  if (hasAny(otherWindow, OTHER_WORDS) && OTHER_BEFORE.test(otherWindow)) return 'other'
   let lastBal = -1
   let lastBalEnd = -1
-  for (const m of before.matchAll(BALANCE_BEFORE)) {
+  for (const m of hasAny(before, BALANCE_WORDS) ? execAll(BALANCE_BEFORE, before) : []) {
     lastBal = m.index ?? -1
     lastBalEnd = lastBal + m[0].length
   }
@@ -60,40 +73,62 @@ function roleOf(lower: string, start: number, end: number, prevEnd: number): Mon
     // "...balance is low. Rs 500 debited": a sentence ended between the keyword and the sum.
     if (!TXN_WORDS.test(filler.replace(/\bcr(?:edit)?\b\.?/g, '')) && !/\p{L}{3,}[.!?]\s/u.test(filler)) return 'balance'
   }
-  if (DUE_BEFORE.test(before)) return 'due'
+  const dueWindow = before.slice(-32)
+  if (hasAny(dueWindow, DUE_WORDS) && DUE_BEFORE.test(dueWindow)) return 'due'
   if (BALANCE_AFTER.test(lower.slice(end, end + 40))) return 'balance'
   return 'amount'
 }
 
-export function findMoney(text: string, lower: string, country: CountryProfile | null): MoneyCandidate[] {
-  const raw = scanMoney(text)
-  const explicitCurrency = raw.find((m) => m.currency !== null && m.currency !== DOLLAR)?.currency ?? null
-  const resolve = (c: string | null): string | null => {
-    if (c === DOLLAR) return country?.dollar ?? 'USD'
-    if (c !== null) return c
-    return country?.currency ?? explicitCurrency
+interface Span {
+  start: number
+  end: number
+  raw: string
+  currency: string | null
+  explicit: boolean
+  negative: boolean
+  marker: 'debit' | 'credit' | null
+  forced?: MoneyRole
+}
+
+const MARKER_AFTER = /^\s?(CR|DR)\b/i
+
+function addLabelled(text: string, spans: Span[], bare: readonly BareNumber[]): void {
+  for (const n of bare) {
+    if (NOT_AFTER_LABELLED.test(text.charAt(n.end))) continue
+    const before = text.slice(Math.max(0, n.start - 32), n.start)
+    const forced: MoneyRole | null = LABEL_BALANCE_BEFORE.test(before) ? 'balance' : LABEL_AMOUNT_BEFORE.test(before) ? 'amount' : null
+    if (forced === null) continue
+    const after = MARKER_AFTER.exec(text.slice(n.end, n.end + 4))
+    const marker = after ? (after[1]?.toUpperCase() === 'CR' ? 'credit' : 'debit') : null
+    spans.push({ start: n.start, end: n.end, raw: n.raw, currency: null, explicit: false, negative: false, marker, forced })
   }
-  const spans: Array<{ start: number; end: number; raw: string; currency: string | null; explicit: boolean; negative: boolean; marker: 'debit' | 'credit' | null; forced?: MoneyRole }> =
-    raw.map((m) => ({ start: m.start, end: m.end, raw: m.raw, currency: m.currency, explicit: true, negative: m.negative, marker: m.marker }))
-  const addLabelled = (re: RegExp, forced: MoneyRole): void => {
-    for (const m of text.matchAll(re)) {
-      const num = m[1] ?? ''
-      const end = (m.index ?? 0) + m[0].length
-      const start = end - num.length
-      if (spans.some((s) => start < s.end && end > s.start)) continue
-      const after = /^\s?(CR|DR)\b/i.exec(text.slice(end, end + 4))
-      const marker = after ? (after[1]?.toUpperCase() === 'CR' ? 'credit' : 'debit') : null
-      spans.push({ start, end, raw: num, currency: null, explicit: false, negative: false, marker, forced })
+}
+
+function resolveCurrency(c: string | null, country: CountryProfile | null, explicitCurrency: string | null): string | null {
+  if (c === DOLLAR) return country?.dollar ?? 'USD'
+  if (c !== null) return c
+  return country?.currency ?? explicitCurrency
+}
+
+
+export function findMoney(text: string, lower: string, country: CountryProfile | null): MoneyCandidate[] {
+  const bare: BareNumber[] = []
+  const raw = scanMoney(text, bare)
+  let explicitCurrency: string | null = null
+  for (const m of raw) {
+    if (m.currency !== null && m.currency !== DOLLAR) {
+      explicitCurrency = m.currency
+      break
     }
   }
-  addLabelled(LABELLED_BALANCE, 'balance')
-  addLabelled(LABELLED_AMOUNT, 'amount')
+  const spans: Span[] = raw.map((m) => ({ start: m.start, end: m.end, raw: m.raw, currency: m.currency, explicit: true, negative: m.negative, marker: m.marker }))
+  if (bare.length > 0) addLabelled(text, spans, bare)
   spans.sort((a, b) => a.start - b.start)
 
   const out: MoneyCandidate[] = []
   let prevEnd = 0
   for (const s of spans) {
-    const currency = resolve(s.currency)
+    const currency = resolveCurrency(s.currency, country, explicitCurrency)
     const value = parseNumber(s.raw, currency)
     if (value !== null) {
       const role = s.forced === 'balance' ? 'balance' : roleOf(lower, s.start, s.end, prevEnd)
@@ -105,8 +140,12 @@ export function findMoney(text: string, lower: string, country: CountryProfile |
 }
 
 /** The transaction amount: the first 'amount' sum with a written currency, else a labelled one, else a cashback-like one. */
+const NON_ZERO = /[1-9]/
+function isZero(c: MoneyCandidate): boolean {
+  return !NON_ZERO.test(c.value)
+}
+
 export function pickAmount(cands: readonly MoneyCandidate[]): MoneyCandidate | null {
-  const isZero = (c: MoneyCandidate): boolean => !/[1-9]/.test(c.value)
   return (
     cands.find((c) => c.role === 'amount' && c.explicit && !isZero(c)) ??
     cands.find((c) => c.role === 'amount' && !isZero(c)) ??

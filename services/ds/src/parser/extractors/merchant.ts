@@ -3,28 +3,38 @@
 // Cr-ICIC0000001-JOHN DOE-...", "UPI/P2M/4123.../SWIGGY", "Desc: POS/WEB PURCHASE/AMAZON"); then the
 // phrase after a direction preposition ("at", "to", "from", and their equivalents in other languages).
 import type { TxnType } from '../types.js'
+import { execAll, L } from '../regex.js'
 
 const VPA_RE = /(?<![\w.@-])([a-zA-Z0-9][\w.-]{0,63}@[a-zA-Z][a-zA-Z0-9]{1,24})(?![\w@]|\.[a-zA-Z])/g
 
 // Words that end a counterparty phrase ("SWIGGY On 12/03/24", "JOHN DOE 0712345678 on", "AMAZON. Avl bal").
 const TERMINATOR = new RegExp(
-  String.raw`\s(?:on|at|via|using|with|for|ref\w*|upi|from|avl|avail\w*|bal\w*|dated?|not|if|is|was|has|have|had|thru|through|txn|trx|transaction|info|by|in|card|acct|a\/c|your|new|value|time|em|às|el|le|am|um|pada|tgl|dengan|total|auth\w*|rrn|utr|imps|neft|rtgs|sms|call|reply|id|mode|towards|successful\w*|approved|amount|amt|rs\.?|inr|to|and you|kes|ksh|usd|php|sar|aed|ngn|zar|gbp|eur|sgd|myr|rp|idr|sgt|ist|et|pst|est|wib|hrs|de R\$|no\.|met|op|mit|am|avec|con|com|sebesar|pada|tanggal|into|erhalten|ontvangen|berhasil|menggunakan|sukses|no valor|no dia|na data|foi|were|ha sido|effectué|received|على|في|بتاريخ)(?![\p{L}])` +
-    String.raw`|\s?[;,(|\n]|[.!]\s|[.!]$|\s?\p{Extended_Pictographic}|\s[-–]\s|\s\+?\d{6,}|\s\d{1,2}[-/.:]\d{1,2}|\s\d{1,2}\s?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\s(?:[$€£₹]|R\$|Rs\.?\s?)\d`,
+  String.raw`\s(?:on|at|via|using|with|for|ref\w*|upi|from|avl|avail\w*|bal\w*|dated?|not|if|is|was|has|have|had|thru|through|txn|trx|transaction|info|by|in|card|acct|a\/c|your|new|value|time|em|às|el|le|am|um|pada|tgl|dengan|total|auth\w*|rrn|utr|imps|neft|rtgs|sms|call|reply|id|mode|towards|successful\w*|approved|amount|amt|rs\.?|inr|to|and you|kes|ksh|usd|php|sar|aed|ngn|zar|gbp|eur|sgd|myr|rp|idr|sgt|ist|et|pst|est|wib|hrs|de R\$|no\.|met|op|mit|am|avec|con|com|sebesar|pada|tanggal|into|erhalten|ontvangen|berhasil|menggunakan|sukses|no valor|no dia|na data|foi|were|ha sido|effectué|received|posted|paid|credited|debited|completed|genehmigt|wurde|ist|sur|auf|ke|il|accreditato|bill payment|successfully|success|is successful|avec|le|du|des|على|في|بتاريخ)(?![\p{L}])` +
+    String.raw`|\s?[;,(|\n]|(?<!(?:^|\s)\p{Lu})[.!]\s|[.!]$|\s?\p{Extended_Pictographic}|\s[-–]\s|-(?:transfer|trf|payment)\b|\s(?:\+|0)\d{8,}|\s\d{9,}|\s\d{2,4}[xX*]{3,}|\s\d{1,2}[-/.:]\d{1,2}|\s\d{1,2}\s?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\s(?:[$€£₹]|R\$|Rs\.?\s?)\d`,
   'iu',
 )
 
-const STOP_START = /^(?:(?:your|you|yours|my|me|self|the|a\/?c|acct|account|ac|card|vpa|upi|bank|mobile|wallet|ending|xx|inr|usd|ref|a|an|on|it|this|that|us|our|beneficiary|payee|merchant|linked|block|customer|dear|sms|number|transfer|trf|amount|amt|rs|reference|mandate|date|imps|neft|rtgs|ach|nach|ecs|atm|pos|cash|cheque|chq|net\s?banking|internet|online|https?|www|info|ref|utr|rrn|txn)(?![\p{L}])|\*|\d(?!\d{0,3}[\s-]?\p{L}{3,})|\d{1,2}\s?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|[$€£₹]\s?\d|R\$|rs\.?\s?\d|no\.?\s?\d)/iu
+const STOP_START = new RegExp(String.raw`^(?:(?:your|you|yours|my|me|self|the|a\/?c|acct|account|ac|card|vpa|upi|bank|mobile|wallet|ending|xx|inr|usd|ref|a|an|on|it|this|that|us|our|beneficiary|payee|merchant|linked|block|customer|dear|sms|number|transfer|trf|amount|amt|rs|reference|mandate|date|imps|neft|rtgs|ach|nach|ecs|atm|pos|cash|cheque|chq|net\s?banking|internet|online|https?|info|ref|utr|rrn|txn|tu|su|votre|ihrem|ihr|dein|deinem|je|uw|sua|seu|kamu|anda|interest|branch|emi|annual|fee|fees|charges|salary|loan|chk|checking|chequing|savings|cheq|online banking|mobile banking|app|direct debit|debit order|standing order|purchase|compra|carte|carta|cart[aã]o|cartao|sgd|myr|php|eur|gbp|aed|sar|kes|ngn|zar|idr|brl|cad|aud|chf|sek)(?![${L}])|\*|\d(?!\d{0,3}[\s-]?[${L}]{3,})|\d{1,2}\s?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|[$€£₹]\s?\d|R\$|rs\.?\s?\d|no\.?\s?\d)`, 'i')
 const HONORIFIC = /^(?:mr|mrs|ms|miss|dr|shri|smt|sri)\.?\s+/i
+// Lead-ins that are not part of the name: "de la part de X", "POS*APPLE STORE", "POS - MAMA PUT",
+// "Auto Pay - MSEDCL", a payee's phone number before the name ("0733123456 PETER OTIENO").
+const LEAD_IN = new RegExp(String.raw`^(?:(?:de )?la part de|the account of|pos|ecom|web|auto ?pay|autodebit|si|bill ?pay(?:ment)?)(?:\s?[*:/-]\s?|\s+)(?=\S)|^\+?\d{9,13}\s+(?=[${L}])`, 'i')
+// The user's own account or card named where a counterparty would be ("from Cheq a/c..1234", "en tu cuenta ***7788").
+const OWN_ACCOUNT = /(?:^|\s)(?:a\/?c|acct|account|card|cuenta|compte|conta|konto|rekening|chk|cheq)\b[^\n]{0,12}(?:[xX*•.]{2,}|\s)\d{2,}|[xX*•]{2,}\d{2,}|\.{2,}\d{2,}/i
 
 /** Trims a raw captured phrase to the counterparty name, or null when it is not a name. */
 export function cleanName(raw: string): string | null {
   let s = raw.replace(/^[\s:.\-–*"']+/, '')
-  s = s.replace(HONORIFIC, '')
+  s = s.replace(LEAD_IN, '').replace(HONORIFIC, '')
   const t = TERMINATOR.exec(s)
   if (t) s = s.slice(0, t.index)
-  s = s.replace(/[\s:.,;\-–*"']+$/, '').replace(/\s{2,}/g, ' ').trim()
+  // (The capture windows come from non-unicode patterns: never end a name on half of a surrogate pair.)
+  s = s.replace(/[\s:.,;\-–*"']+$/, '').replace(/[\ud800-\udbff]$/, '').replace(/\s{2,}/g, ' ').trim()
   if (s.length < 2 || s.length > 60) return null
-  if (STOP_START.test(s) && !/^\$[a-z]/i.test(s)) return null
+  if (OWN_ACCOUNT.test(s)) return null
+  // "THE SULTAN CENTER" is a name; "the merchant" is not.
+  const stop = STOP_START.test(s) && !(/^the\s/i.test(s) && s === s.toUpperCase())
+  if (stop && !/^\$[a-z]/i.test(s)) return null
   if (!/\p{L}{2}/u.test(s)) return null
   return s
 }
@@ -35,7 +45,10 @@ const NARRATION_NOISE = new Set([
   'PURCHASE', 'TRF', 'TRANSFER', 'FROM', 'TO', 'PAYMENT', 'PMT', 'MB', 'IB', 'MOB', 'INB', 'BIL', 'BILL', 'ONL', 'REF',
   'ECOM', 'FT', 'NIP', 'MMT', 'INWARD', 'OUTWARD', 'CHQ', 'BY', 'SI', 'EMI', 'ONLINE', 'IFT', 'NFS', 'CASH', 'INTL',
   'DEBIT', 'CREDIT', 'PAY', 'TXN', 'TRAN', 'TRANS', 'VPS', 'REV', 'AUTOPAY', 'MANDATE', 'COLL', 'PAID', 'SENT',
-  'SALARY', 'SAL', 'WDL', 'WITHDRAWAL', 'CHG', 'CHARGES', 'INT', 'INTEREST',
+  'SALARY', 'SAL', 'WDL', 'WITHDRAWAL', 'CHG', 'CHARGES', 'INT', 'INTEREST', 'AIRTIME', 'DATA', 'BILLS', 'FRM',
+  // A month in a narration is a period ("SALARY MARCH"), not a name.
+  'JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'SEPT', 'OCT', 'NOV', 'DEC', 'JANUARY', 'FEBRUARY',
+  'MARCH', 'APRIL', 'JUNE', 'JULY', 'AUGUST', 'SEPTEMBER', 'OCTOBER', 'NOVEMBER', 'DECEMBER',
 ])
 const IFSC = /^[A-Z]{4}0[A-Z0-9]{6}$/
 
@@ -54,24 +67,50 @@ function narrationName(narration: string): string | null {
   return null
 }
 
-const NARRATION_RE = /(?:(?<![\p{L}])(?:info|desc|description|narration|remarks|details|particulars|des)\s?[:\-.]\s?|(?<![\p{L}])(?=(?:UPI|IMPS|NEFT|RTGS|ACH|NACH|POS|MMT)(?:\s(?:Cr|Dr|CR|DR))?[/-]))([^\n]{2,90})/giu
+const NARRATION_RE = new RegExp(String.raw`(?:(?<![${L}])(?:info|desc|description|narration|remarks|details|particulars|des)\s?[:\-.]\s?|(?<![${L}])(?=(?:UPI|IMPS|NEFT|RTGS|ACH|NACH|POS|MMT)(?:\s(?:Cr|Dr|CR|DR))?[/-]))([^\n]{2,90})`, 'gi')
+const HAS_YOU = /you/i
+// Same keywords as NARRATION_RE without the unicode lookbehinds: a cheap gate for the expensive pattern.
+const HAS_NARRATION = /(?:info|desc|description|narration|remarks|details|particulars|des)\s?[:\-.]|(?:UPI|IMPS|NEFT|RTGS|ACH|NACH|POS|MMT)(?:\s(?:Cr|Dr|CR|DR))?[/-]/i
 const ICICI_CREDITED = /;\s?([^;\n]{2,50}?)\s(?:credited|debited)\b/i
-const SENT_YOU = /(?:^|[.!:]\s|\n)([\p{L}][\p{L}\d&'. ]{1,40}?)\s(?:has\s|have\s)?(?:just\s)?(?:(?:sent|paid|gave|transferred)\s(?:you\b|money to you)|refunded\s[^\n]{0,30}?\bto you\b)/iu
-const YOU_PAID_NAME = /\byou (?:paid|sent|owe|charged)\s([\p{L}][\p{L}\d&'. ]{1,40}?)\s(?:[$€£₹]|R\$|[A-Z]{3}\s?)\s?\d/iu
+const SENT_YOU = new RegExp(String.raw`(?:^[^${L}\n]{0,6}|[.!:]\s|\n)([${L}][${L}\d&'. ]{1,40}?)\s(?:has\s|have\s)?(?:just\s)?(?:(?:sent|paid|gave|transferred)\s(?:you\b|money to you)|refunded\s[^\n]{0,30}?\bto you\b)`, 'i')
+const YOU_PAID_NAME = new RegExp(String.raw`\byou (?:paid|sent|owe|charged)\s([${L}][${L}\d&'. ]{1,40}?)\s(?:[$€£₹]|R\$|[A-Z]{3}\s?)\s?\d`, 'i')
 
-const DEBIT_PREP = /(?:(?<![\p{L}])(?:at|@|to|towards|in favou?r of|paid to|sent to|trf to|chez|bei|bij|en|em|aan|naar|di|ke|kepada|para|merchant|payee|beneficiary|location|to:|at:)|(?:transaction|purchase|payment|charge|compra)\s(?:with|at|em|en|no)|لدى|إلى|الى)(?![\p{L}])\s?:?\s?(?=([^\n]{2,70}))/giu
-const CREDIT_PREP = /(?:(?<![\p{L}])(?:from|by|de|von|van|dari|sender|remitter|payer)|من)(?![\p{L}])\s?:?\s?(?=([^\n]{2,70}))/giu
+// Prepositions that are ordinary words in other languages ("an", "a", "per", "w") count only right after a
+// sum: "23,50 € an REWE", "15,00 € a CARLOS", "15,99 EUR per NETFLIX", "45,99 PLN w BIEDRONKA".
+const AFTER_SUM = String.raw`(?<=(?:\d|€|\$|£|eur|pln|chf|usd|gbp|brl|kr)\s)(?:an|a|per|w)`
+const DEBIT_PREP = new RegExp(
+  String.raw`(?:(?<![${L}])(?:at|@|to|towards|in favou?r of|paid to|sent to|trf to|chez|bei|bij|en|em|aan|naar|di|ke|kepada|para|presso|referente a|par|merchant|payee|beneficiary|location|to:|at:)|${AFTER_SUM}|(?:transaction|purchase|payment|charge|compra)\s(?:with|at|em|en|no)|لدى|إلى|الى)(?![${L}])\s?:?\s?(?=([^\n]{2,70}))`,
+  'gi',
+)
+const CREDIT_PREP = new RegExp(String.raw`(?:(?<![${L}])(?:from|frm|by|de|von|van|da|dari|sender|remitter|payer|par)|من)(?![${L}])\s?:?\s?(?=([^\n]{2,70}))`, 'gi')
+// A direct debit names its creditor with "from/von/de/par": "Lastschrift über 39,99 € von Vodafone".
+const DIRECT_DEBIT = /\b(?:direct debit|debit order|lastschrift|prélèvement|cargo|incasso|domiciliaci[oó]n|addebito|d[eé]bito autom[aá]tico|ach debit)\b/i
+// Last resort: "for <name>" ("taken by Direct Debit for SPOTIFY", "for ETISALAT bill payment").
+const FOR_PREP = new RegExp(String.raw`(?<![${L}])(?:for|towards)(?![${L}])\s?:?\s?(?=([^\n]{2,70}))`, 'gi')
 
-function fromPrepositions(text: string, re: RegExp): string | null {
-  for (const m of text.matchAll(re)) {
+// "for <X>" is too loose a cue on its own ("for dispute", "for Jan-Mar 24"); only an all-caps name counts.
+const isShouted = (name: string): boolean => name === name.toUpperCase() && /\p{Lu}{3}/u.test(name)
+
+function fromPrepositions(text: string, re: RegExp, accept?: (name: string) => boolean): string | null {
+  // A manual exec loop: the first acceptable name ends the scan.
+  re.lastIndex = 0
+  let m: RegExpExecArray | null
+  let guard = 0
+  while ((m = re.exec(text)) !== null && guard++ < 64) {
+    if (m[0].length === 0) re.lastIndex++
     const name = cleanName(m[1] ?? '')
-    if (name && !/^(?:vpa|upi)\b/i.test(name)) return name
+    if (name && !/^(?:vpa|upi)\b/i.test(name) && (!accept || accept(name))) {
+      re.lastIndex = 0
+      return name
+    }
   }
+  re.lastIndex = 0
   return null
 }
 
 function pickVpa(text: string, type: TxnType | null): string | null {
-  const vpas = [...text.matchAll(VPA_RE)]
+  if (!text.includes('@')) return null
+  const vpas = execAll(VPA_RE, text)
   if (vpas.length === 0) return null
   const wanted = type === 'credit' ? /(?:from|by|linked to|sender)\s?(?:vpa|upi(?: id)?)?\s?:?\s?$/i : /(?:to|towards|cr\.? to|paid|payee|at)\s?(?:vpa|upi(?: id)?)?\s?:?\s?$/i
   for (const m of vpas) {
@@ -86,30 +125,50 @@ function pickVpa(text: string, type: TxnType | null): string | null {
 export function extractMerchant(text: string, type: TxnType | null): string | null {
   const vpa = pickVpa(text, type)
   if (vpa) return vpa
-  const icici = ICICI_CREDITED.exec(text)
+  const icici = text.includes(';') ? ICICI_CREDITED.exec(text) : null
   if (icici) {
     const n = cleanName(icici[1] ?? '')
     if (n) return n
   }
   if (type !== 'debit') {
-    const sy = SENT_YOU.exec(text)
+    const sy = HAS_YOU.test(text) ? SENT_YOU.exec(text) : null
     if (sy) {
       const n = cleanName(sy[1] ?? '')
       if (n && !/^(?:you|we|i)$/i.test(n)) return n
     }
   }
   if (type !== 'credit') {
-    const yp = YOU_PAID_NAME.exec(text)
+    const yp = HAS_YOU.test(text) ? YOU_PAID_NAME.exec(text) : null
     if (yp) {
       const n = cleanName(yp[1] ?? '')
       if (n) return n
     }
   }
-  for (const m of text.matchAll(NARRATION_RE)) {
+  for (const m of HAS_NARRATION.test(text) ? execAll(NARRATION_RE, text) : []) {
     const n = narrationName((m[1] ?? '').split(/\.\s|\.$/)[0] ?? '')
     if (n) return n
   }
   const [first, second] = type === 'credit' ? [CREDIT_PREP, DEBIT_PREP] : [DEBIT_PREP, CREDIT_PREP]
-  // A debit's "from" is the user's own account, so only credits (refunds "at AMAZON") fall back.
-  return fromPrepositions(text, first) ?? (type !== 'debit' ? fromPrepositions(text, second) : null)
+  // A debit's "from" is the user's own account, so only credits (refunds "at AMAZON") and direct debits
+  // (which name the creditor with "from") fall back.
+  return (
+    fromPrepositions(text, first) ??
+    (type !== 'debit' || DIRECT_DEBIT.test(text) ? fromPrepositions(text, second) : null) ??
+    (type === 'debit' ? fromPrepositions(text, FOR_PREP, isShouted) : null) ??
+    lineName(text)
+  )
+}
+
+// A line that is only a name, in multi-line alerts that print the merchant on a line of its own
+// ("Spent INR 3,450\nAxis Bank Card no. XX2211\n06-04-24 19:12:04 IST\nDMART AVENUE SUPERMAR\n...").
+const NAME_LINE = /^[A-Z][A-Z0-9&*'.\- ]{2,40}$/
+const NOT_NAME_LINE = /\b(?:BANK|CARD|A\/C|ACCT|ACCOUNT|AVL|AVAIL|BAL|BALANCE|LIMIT|NOT YOU|SMS|BLOCK|CALL|REF|UPI|IST|INR|DEBIT|CREDIT|SPENT|DEBITED|CREDITED|ALERT|DEAR|CUSTOMER|OTP|TXN|TRANSACTION)\b/
+function lineName(text: string): string | null {
+  const lines = text.split('\n')
+  if (lines.length < 3) return null
+  for (const line of lines.slice(1)) {
+    const l = line.trim()
+    if (NAME_LINE.test(l) && /[A-Z]{3}/.test(l) && !NOT_NAME_LINE.test(l)) return cleanName(l)
+  }
+  return null
 }

@@ -2,6 +2,7 @@
 // decisive it is: "refund"/"reversed"/"cashback"/"sent you" beat a plain "debited" elsewhere in the text
 // ("refund of your debit card txn credited").
 import type { TxnType } from '../types.js'
+import { execAll } from '../regex.js'
 
 interface Cue {
   re: RegExp
@@ -15,13 +16,13 @@ const cue = (re: RegExp, type: TxnType, weight: number): Cue => ({ re, type, wei
 const CUES: readonly Cue[] = [
   // Decisive credits.
   cue(/\b(?:refund(?:ed)?|reversed|reversal|cash\s?back|chargeback|estorno|reembolso|remboursement|rückerstattung|terugbetaling|pengembalian|استرداد)\b/g, 'credit', 4),
-  cue(/\b(?:paid|deposited|credited)\s(?:in|into)\b|\b(?:received|receipt of)\s(?:your\s|a\s)?payment\b|\bpayment (?:of [^\n]{0,25})?received\b|\bthank you for (?:your )?payment\b|\b(?:sent|paid|gave|transferred)\s+you\b|\byou(?:'ve| have)?\s+(?:just\s+)?(?:received|got)\b|\bhas sent you\b|\bsent you\b/g, 'credit', 4),
-  cue(/\b(?:credited|received|deposited|deposit|recebido|recebeu|recebida|recibido|recibiste|reçu|erhalten|ontvangen|diterima|menerima|gutschrift|bijschrijving|abono)\b|\bmasuk\b|\bdirect deposit\b|\bincoming\b|\binward\b|\badded to\b|\bhas been added\b|واردة|إيداع|ايداع|دائن|استلام/g, 'credit', 3),
+  cue(/\b(?:paid|deposited|credited)\s(?:in|into)\b|\b(?:received|receipt of)\s(?:your\s|a\s)?payment\b|\bpayment (?:of [^\n]{0,25})?received\b|\bthank you for (?:your )?payment\b|\b(?:sent|paid|gave|transferred)\s+you\b|\byou(?:'ve| have)?\s+(?:just\s+)?(?:received|got)\b|\bhas sent you\b|\bsent you\b|\b(?:you(?:'ve| have))?\s?been paid\b|\bpayment (?:of [^\n]{0,25})?(?:to|towards) your [^\n]{0,25}\bcard\b(?! (?:at|for)\b)/g, 'credit', 4),
+  cue(/\b(?:credited|received|deposited|deposit|recebido|recebeu|recebida|recibido|recibiste|reçu|erhalten|ontvangen|diterima|menerima|gutschrift|bijschrijving|abono|accreditat[oa]|accredito|in entrata|fått|paycheck|payroll)\b|\brembours|\bmasuk\b|\bdirect deposit\b|\bincoming\b|\binward\b|\badded to\b|\bhas been added\b|واردة|إيداع|ايداع|دائن|استلام/g, 'credit', 3),
   cue(/\b(?:trf|transfer|transferred)\s+from\b|\bfrom\s+(?:vpa|upi)\b|\bcredit\b|\bcr\b\.?|\bcrédito\b|\bkredit\b/g, 'credit', 2),
   // Debits.
   cue(/\b(?:debited|deducted|spent|withdrawn|charged|paid|purchase[d]?|withdrawal|bought|sent|transferred|debit|payment|purchase)\b(?!\s+you\b)|\bhas left\b|\bused (?:for|at)\b|\breserved for\b|\btxn of\b|\btransaction (?:of|at|with)\b|\btrf to\b|\bpaid to\b/g, 'debit', 3),
-  cue(/\b(?:compra|pago|pagamento|pagou|enviou|enviado|enviada|débito|debito|cargo|retiro|paiement|retrait|prélèvement|débit|zahlung|kartenzahlung|lastschrift|abbuchung|belastet|abhebung|betaling|betaald|afschrijving|opname|pembayaran|pembelian|penarikan|dibayar|bayar|tarik tunai|potongan|pembelanjaan)\b|شراء|خصم|سحب|صادرة|مدين|دفع/g, 'debit', 3),
-  cue(/\bdr\b\.?|\bpos\b|\bpur\b|\bto\s+(?:vpa|upi)\b|\bwithdraw\b|\be-?transfer\b[^\n]{0,30}\bto\b|\btransfer ke\b|\btransfer\s[^\n]{0,25}\bke\b|\bpin\s?betaling\b|\bpinbetaling\b/g, 'debit', 2),
+  cue(/\b(?:compra|pago|pagamento|pagou|enviou|enviado|enviada|débito|debito|cargo|retiro|paiement|retrait|prélèvement|débit|zahlung|kartenzahlung|lastschrift|abbuchung|abgebucht|belastet|abhebung|betaling|betaald|afschrijving|afgeschreven|overgemaakt|opname|pembayaran|pembelian|penarikan|dibayar|bayar|tarik tunai|potongan|pembelanjaan|kirim|saque|levantamento|retirada|transferiu|pagaste|achat|pagato|pagamento|addebito|prelievo|platnosc|płatność|betalat|t\/fer)\b|überweisung|withdraw\b|شراء|خصم|سحب|صادرة|مدين|دفع/g, 'debit', 3),
+  cue(/\bdr\b\.?|\bpos\b|\bpur\b|\bto\s+(?:vpa|upi)\b|\bwithdraw\b|\be-?transfer\b[^\n]{0,30}\bto\b|\btransfer ke\b|\btransfer\s[^\n]{0,25}\bke\b|\b(?:transfer|imps|neft|rtgs|duitnow|paynow|instapay)\b[^\n]{0,40}\bto\b|\bpin\s?betaling\b|\bpinbetaling\b/g, 'debit', 2),
 ]
 
 /** Blanks out noun phrases whose "credit"/"debit" is not a direction (same length, so positions hold). */
@@ -42,15 +43,37 @@ export interface TypeEvidence {
  * @param masked lower-cased text after maskNonDirectional
  * @param anchor position of the amount (cues are scored by distance to it)
  */
+// Sentence ends: a line break, ";", or ./!/? followed by a space, unless it closes an abbreviation
+// ("Rs. 500", "A/c no. XX12", "Mr. X").
+const SENTENCE_END = /\n|;|(?<!\b(?:rs|no|mr|mrs|ms|dr|re|a\/c|ac|acct|st|vs|ref|txn|amt|bal|avl|inr|[a-z]))[.!?](?=\s)/g
+
+function sentenceAround(text: string, pos: number): [number, number] {
+  let start = 0
+  let end = text.length
+  SENTENCE_END.lastIndex = 0
+  for (const m of execAll(SENTENCE_END, text)) {
+    const i = m.index ?? 0
+    if (i < pos) start = i + 1
+    else {
+      end = i
+      break
+    }
+  }
+  return [start, end]
+}
+
 export function detectType(masked: string, anchor: number): TypeEvidence {
   let best: { type: TxnType; score: number; weight: number } | null = null
+  // A cue in the amount's own sentence beats any cue elsewhere: "Rs 4,999 debited ... (Cashback Rs 250 to
+  // be credited)" and "Cash back of $5 has been applied. A purchase of $100 ..." are debits.
+  const [sStart, sEnd] = sentenceAround(masked, anchor)
   for (const c of CUES) {
     c.re.lastIndex = 0
-    for (const m of masked.matchAll(c.re)) {
+    for (const m of execAll(c.re, masked)) {
       const pos = m.index ?? 0
       const distance = Math.abs(pos - anchor)
       // Weight dominates; distance breaks ties among equally strong cues (120 chars ~ one weight step).
-      const score = c.weight * 120 - Math.min(distance, 119)
+      const score = c.weight * 120 - Math.min(distance, 119) + (pos >= sStart && pos < sEnd ? 600 : 0)
       if (best === null || score > best.score) best = { type: c.type, score, weight: c.weight }
     }
   }

@@ -15,6 +15,12 @@ export const UNITED_STATES: readonly InstitutionFormat[] = [
   { id: 'us.venmo', name: 'Venmo', country: 'US', senders: /^VENMO$|^86753$/, names: /\bVenmo\b/i, channel: 'wallet' },
   { id: 'us.zelle', name: 'Zelle', country: 'US', senders: /^ZELLE$/, names: /\bZelle\b/i, channel: 'netbanking' },
   { id: 'us.cashapp', name: 'Cash App', country: 'US', senders: /^(?:CASH ?APP|SQUARE CASH)$/, names: /\bCash App\b/i, channel: 'wallet' },
+  { id: 'us.ally', name: 'Ally Bank', country: 'US', senders: /^ALLY(?: BANK)?$/, names: /\bAlly Bank\b/i },
+  { id: 'us.navyfederal', name: 'Navy Federal', country: 'US', senders: /^(?:NAVY ?FEDERAL|NFCU)$/, names: /\bNavy Federal\b/i },
+  { id: 'us.chime', name: 'Chime', country: 'US', senders: /^CHIME$/, names: /\bChime\b/ },
+  { id: 'us.sofi', name: 'SoFi', country: 'US', senders: /^SOFI$/, names: /\bSoFi\b/ },
+  { id: 'us.schwab', name: 'Charles Schwab', country: 'US', senders: /^SCHWAB$/, names: /\bSchwab\b/i },
+  { id: 'us.applecard', name: 'Apple Card', country: 'US', senders: /^APPLE ?CARD$/, names: /\bApple Card\b/ },
   { id: 'us.paypal', name: 'PayPal', country: 'US', senders: /^PAYPAL$|^729725$/, names: /\bPayPal\b/i, channel: 'wallet' },
 ]
 
@@ -24,6 +30,9 @@ export const CANADA: readonly InstitutionFormat[] = [
   { id: 'ca.scotiabank', name: 'Scotiabank', country: 'CA', senders: /^SCOTIA(?:BANK)?$/, names: /\bScotia(?:bank)?\b/i },
   { id: 'ca.bmo', name: 'BMO', country: 'CA', senders: /^BMO$/, names: /\bBMO\b/ },
   { id: 'ca.cibc', name: 'CIBC', country: 'CA', senders: /^CIBC$/, names: /\bCIBC\b/ },
+  { id: 'ca.desjardins', name: 'Desjardins', country: 'CA', senders: /^DESJARDINS$/, names: /\bDesjardins\b/i },
+  { id: 'ca.tangerine', name: 'Tangerine', country: 'CA', senders: /^TANGERINE$/, names: /\bTangerine\b/ },
+  { id: 'ca.nationalbank', name: 'National Bank of Canada', country: 'CA', senders: /^(?:BNC|NATIONAL ?BANK|BANQUE ?NATIONALE)$/, names: /\bBanque Nationale\b|\bNational Bank of Canada\b/i },
   { id: 'ca.interac', name: 'Interac e-Transfer', country: 'CA', senders: /^INTERAC$|^NOTIFY@PAYMENTS\.INTERAC\.CA$/, names: /\bInterac\b/i, channel: 'netbanking' },
 ]
 
@@ -43,5 +52,9 @@ export const BRAZIL: readonly InstitutionFormat[] = [
   { id: 'br.bb', name: 'Banco do Brasil', country: 'BR', senders: /^(?:BB|BANCO DO BRASIL)$/, names: /\bBanco do Brasil\b/i },
   { id: 'br.caixa', name: 'Caixa', country: 'BR', senders: /^CAIXA$/, names: /\bCAIXA\b/i },
   { id: 'br.santander', name: 'Santander Brasil', country: 'BR', senders: /^SANTANDER BR$/, names: /\bSantander\b.*\bR\$/i },
+  { id: 'br.inter', name: 'Banco Inter', country: 'BR', senders: /^(?:INTER|BANCO ?INTER)$/, names: /\bBanco Inter\b/i },
+  { id: 'br.c6', name: 'C6 Bank', country: 'BR', senders: /^C6 ?BANK$/, names: /\bC6 Bank\b/i },
+  { id: 'br.picpay', name: 'PicPay', country: 'BR', senders: /^PICPAY$/, names: /\bPicPay\b/i, channel: 'wallet' },
+  { id: 'br.mercadopago', name: 'Mercado Pago', country: 'BR', senders: /^MERCADO ?PAGO$/, names: /\bMercado Pago\b/i, channel: 'wallet' },
   { id: 'br.pix', name: 'Pix', country: 'BR', names: /\bPix\b/i, channel: 'netbanking' },
 ]

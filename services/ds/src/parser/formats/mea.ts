@@ -10,6 +10,9 @@ export const GULF: readonly InstitutionFormat[] = [
   { id: 'sa.alrajhi', name: 'Al Rajhi Bank', country: 'SA', senders: /^(?:ALRAJHIBANK|AL RAJHI|ALRAJHI)$/, names: /\bAl ?Rajhi\b|الراجحي/i },
   { id: 'sa.snb', name: 'Saudi National Bank', country: 'SA', senders: /^(?:SNB|SNB-ALAHLI|ALAHLI|NCB)$/, names: /\bSNB\b|AlAhli|الأهلي/i },
   { id: 'sa.riyad', name: 'Riyad Bank', country: 'SA', senders: /^RIYAD ?BANK$/, names: /\bRiyad Bank\b|بنك الرياض/i },
+  { id: 'ae.cbd', name: 'Commercial Bank of Dubai', country: 'AE', senders: /^CBD$/, names: /\bCommercial Bank of Dubai\b/i },
+  { id: 'ae.adib', name: 'Abu Dhabi Islamic Bank', country: 'AE', senders: /^ADIB$/, names: /\bADIB\b/ },
+  { id: 'sa.alinma', name: 'Alinma Bank', country: 'SA', senders: /^ALINMA(?: ?BANK)?$/, names: /\bAlinma\b|الإنماء/i },
   { id: 'sa.stcpay', name: 'STC Pay', country: 'SA', senders: /^STC ?PAY$/, names: /\bSTC ?Pay\b/i, channel: 'wallet' },
 ]
 
@@ -30,6 +33,8 @@ export const AFRICA: readonly InstitutionFormat[] = [
   { id: 'ng.firstbank', name: 'First Bank of Nigeria', country: 'NG', senders: /^FIRSTBANK$|^FIRST BANK$/, names: /\bFirstBank\b|\bFirst Bank\b/i },
   { id: 'ng.uba', name: 'UBA', country: 'NG', senders: /^UBA$/, names: /\bUBA\b/ },
   { id: 'ng.opay', name: 'OPay', country: 'NG', senders: /^OPAY$/, names: /\bOPay\b/i, channel: 'wallet' },
+  { id: 'ng.moniepoint', name: 'Moniepoint', country: 'NG', senders: /^MONIEPOINT$/, names: /\bMoniepoint\b/i },
+  { id: 'ng.palmpay', name: 'PalmPay', country: 'NG', senders: /^PALMPAY$/, names: /\bPalmPay\b/i, channel: 'wallet' },
   { id: 'ng.kuda', name: 'Kuda', country: 'NG', senders: /^KUDA$/, names: /\bKuda\b/i },
   { id: 'za.fnb', name: 'FNB', country: 'ZA', senders: /^FNB$/, names: /\bFNB\b/ },
   { id: 'za.standardbank', name: 'Standard Bank', country: 'ZA', senders: /^STANDARD ?BANK$|^SBSA$/, names: /\bStandard Bank\b/i },
@@ -44,5 +49,7 @@ export const AFRICA: readonly InstitutionFormat[] = [
       },
     ],
   },
+  { id: 'za.tymebank', name: 'TymeBank', country: 'ZA', senders: /^TYME ?BANK$/, names: /\bTymeBank\b/i },
+  { id: 'za.discovery', name: 'Discovery Bank', country: 'ZA', senders: /^DISCOVERY(?: BANK)?$/, names: /\bDiscovery Bank\b/i },
   { id: 'za.nedbank', name: 'Nedbank', country: 'ZA', senders: /^NEDBANK$/, names: /\bNedbank\b/i },
 ]
