@@ -100,3 +100,4 @@ export async function localKafkaControl() {
   }
 }
 export * from './tokens.js'
+export * from './database.js'

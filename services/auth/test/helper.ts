@@ -2,26 +2,17 @@ import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { pino } from 'pino'
 import type { Test } from 'tap'
-import { migrate } from '@expenses/db'
 import { loadConfig } from '@expenses/platform'
+import { serviceDatabase } from '@expenses/testing'
 import { buildAuthApp } from '../src/app.js'
 import { authConfigSchema } from '../src/config.js'
 import { createDb } from '../src/db.js'
 
 export const migrationsDir = path.resolve(import.meta.dirname, '../prisma/migrations')
 
-export function databaseUrl(): string {
-  const url = process.env.AUTH_DATABASE_URL
-  if (!url) throw new Error('AUTH_DATABASE_URL is not set: run the tests with `npm test`, which starts Postgres and Kafka')
-  return url
-}
-
-let migrated: Promise<unknown> | undefined
-/** Applies auth-service's migrations to its local database once per test process (the runner is idempotent). */
-export function ensureMigrated(): Promise<unknown> {
-  migrated ??= migrate({ databaseUrl: databaseUrl(), migrationsDir })
-  return migrated
-}
+const database = serviceDatabase('AUTH_DATABASE_URL', migrationsDir)
+export const databaseUrl = database.url
+export const ensureMigrated = database.ensureMigrated
 
 export function testConfig(overrides: Record<string, string> = {}) {
   return loadConfig(authConfigSchema, {

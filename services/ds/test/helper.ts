@@ -3,10 +3,9 @@ import { randomUUID } from 'node:crypto'
 import { pino } from 'pino'
 import type { Test } from 'tap'
 import type { Kafka } from 'kafkajs'
-import { migrate } from '@expenses/db'
 import { createKafka, EventConsumer, OutboxRelay, topics } from '@expenses/events'
 import { loadConfig } from '@expenses/platform'
-import { startTestTokenIssuer, testKafka, topicEndOffsets, waitFor, type TestTokenIssuer } from '@expenses/testing'
+import { startTestTokenIssuer, testKafka, topicEndOffsets, waitFor, type TestTokenIssuer, serviceDatabase } from '@expenses/testing'
 import { buildDsApp } from '../src/app.js'
 import { dsConfigSchema } from '../src/config.js'
 import { createDb, type Db } from '../src/db.js'
@@ -15,18 +14,9 @@ import { parserSubscriptions } from '../src/domain/processing.js'
 export const migrationsDir = path.resolve(import.meta.dirname, '../prisma/migrations')
 export const PREFIX = '/ds/v1'
 
-export function databaseUrl(): string {
-  const url = process.env.DS_DATABASE_URL
-  if (!url) throw new Error('DS_DATABASE_URL is not set: run the tests with `npm test`, which starts Postgres and Kafka')
-  return url
-}
-
-let migrated: Promise<unknown> | undefined
-/** Applies ds-service's migrations to its local database once per test process (the runner is idempotent). */
-export function ensureMigrated(): Promise<unknown> {
-  migrated ??= migrate({ databaseUrl: databaseUrl(), migrationsDir })
-  return migrated
-}
+const database = serviceDatabase('DS_DATABASE_URL', migrationsDir)
+export const databaseUrl = database.url
+export const ensureMigrated = database.ensureMigrated
 
 export function testConfig(overrides: Record<string, string> = {}) {
   return loadConfig(dsConfigSchema, {

@@ -2,9 +2,8 @@ import path from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { pino } from 'pino'
 import type { Test } from 'tap'
-import { migrate } from '@expenses/db'
 import { loadConfig } from '@expenses/platform'
-import { startTestTokenIssuer } from '@expenses/testing'
+import { startTestTokenIssuer, serviceDatabase } from '@expenses/testing'
 import { buildExpenseApp } from '../src/app.js'
 import { expenseConfigSchema } from '../src/config.js'
 import { createDb } from '../src/db.js'
@@ -13,18 +12,9 @@ import type { ExpenseParsedEvent } from '../src/domain/expenses.js'
 export const migrationsDir = path.resolve(import.meta.dirname, '../prisma/migrations')
 export const PREFIX = '/expense/v1'
 
-export function databaseUrl(): string {
-  const url = process.env.EXPENSE_DATABASE_URL
-  if (!url) throw new Error('EXPENSE_DATABASE_URL is not set: run the tests with `npm test`, which starts Postgres and Kafka')
-  return url
-}
-
-let migrated: Promise<unknown> | undefined
-/** Applies expense-service's migrations to its local database once per test process (the runner is idempotent). */
-export function ensureMigrated(): Promise<unknown> {
-  migrated ??= migrate({ databaseUrl: databaseUrl(), migrationsDir })
-  return migrated
-}
+const database = serviceDatabase('EXPENSE_DATABASE_URL', migrationsDir)
+export const databaseUrl = database.url
+export const ensureMigrated = database.ensureMigrated
 
 export function testConfig(overrides: Record<string, string> = {}) {
   return loadConfig(expenseConfigSchema, {

@@ -2,9 +2,8 @@ import path from 'node:path'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { pino } from 'pino'
 import type { Test } from 'tap'
-import { migrate } from '@expenses/db'
 import { loadConfig } from '@expenses/platform'
-import { startTestTokenIssuer } from '@expenses/testing'
+import { startTestTokenIssuer, serviceDatabase } from '@expenses/testing'
 import { buildUserApp } from '../src/app.js'
 import { userConfigSchema } from '../src/config.js'
 import { createDb } from '../src/db.js'
@@ -12,18 +11,9 @@ import { Profiles, type UserRegisteredEvent } from '../src/domain/profiles.js'
 
 export const migrationsDir = path.resolve(import.meta.dirname, '../prisma/migrations')
 
-export function databaseUrl(): string {
-  const url = process.env.USER_DATABASE_URL
-  if (!url) throw new Error('USER_DATABASE_URL is not set: run the tests with `npm test`, which starts Postgres and Kafka')
-  return url
-}
-
-let migrated: Promise<unknown> | undefined
-/** Applies user-service's migrations to its local database once per test process (the runner is idempotent). */
-export function ensureMigrated(): Promise<unknown> {
-  migrated ??= migrate({ databaseUrl: databaseUrl(), migrationsDir })
-  return migrated
-}
+const database = serviceDatabase('USER_DATABASE_URL', migrationsDir)
+export const databaseUrl = database.url
+export const ensureMigrated = database.ensureMigrated
 
 export function testConfig(overrides: Record<string, string> = {}) {
   return loadConfig(userConfigSchema, {
