@@ -27,6 +27,8 @@ export interface AppOptions {
   /** A ready-made pino logger; otherwise one is created with `logLevel`. */
   logger?: Logger
   logLevel?: string
+  /** Serve this app's own OpenAPI document at GET /openapi.json (default true; the gateway serves a merged one). */
+  serveOpenApi?: boolean
   /** Maximum request body in bytes. Default 1 MiB. */
   bodyLimit?: number
   readinessChecks?: ReadinessChecks
@@ -106,6 +108,7 @@ export async function buildApp(options: AppOptions): Promise<PlatformApp> {
     version: options.version ?? '0.1.0',
     ...(options.description ? { description: options.description } : {}),
     ...(options.servers ? { servers: options.servers } : {}),
+    serve: options.serveOpenApi ?? true,
   })
   await app.register(metricsPlugin, {
     registry: options.metricsRegistry ?? createMetricsRegistry({ service: options.service }),

@@ -8,6 +8,8 @@ export interface OpenApiOptions {
   description?: string
   /** e.g. [{ url: '/expense/v1' }] when served behind the gateway under a prefix. */
   servers?: { url: string; description?: string }[]
+  /** Serve the document at GET /openapi.json (default true). The gateway serves a merged one instead. */
+  serve?: boolean
 }
 
 /** Security requirement to put on routes that use `app.authenticate`: `schema: { security: bearerSecurity }`. */
@@ -33,7 +35,9 @@ export const openApiPlugin = fp<OpenApiOptions>(
         },
       },
     })
-    app.get('/openapi.json', { schema: { hide: true }, config: { metrics: false } }, async () => app.swagger())
+    if (options.serve !== false) {
+      app.get('/openapi.json', { schema: { hide: true }, config: { metrics: false } }, async () => app.swagger())
+    }
   },
   { name: '@expenses/platform/openapi' },
 )

@@ -37,3 +37,11 @@ t.test('/openapi.json documents routes from their schemas, problems as applicati
   const paths = Object.keys(doc.paths)
   t.same(paths, ['/expense/v1/expenses/{id}'], 'openapi.json, probes and metrics are hidden')
 })
+
+t.test('serveOpenApi: false leaves GET /openapi.json to the app (the gateway serves a merged document)', async (t) => {
+  const { app } = await buildTestApp({ service: 'gateway', serveOpenApi: false })
+  t.teardown(() => app.close())
+  t.equal((await app.inject({ method: 'GET', url: '/openapi.json' })).statusCode, 404, 'not served by the platform')
+  app.get('/openapi.json', async () => ({ merged: true }))
+  t.same((await app.inject({ method: 'GET', url: '/openapi.json' })).json(), { merged: true }, 'the app can register its own')
+})

@@ -40,6 +40,8 @@ export async function buildGateway(config: GatewayConfig, options: GatewayOption
     logLevel: config.LOG_LEVEL,
     ...(options.logger ? { logger: options.logger } : {}),
     trustProxy: config.TRUST_PROXY,
+    // GET /openapi.json is the merged document of all services, served below.
+    serveOpenApi: false,
     // The table is loaded and validated before the app exists (a bad one stops startup), so this
     // check only reports it. Upstream health is deliberately NOT a readiness check: one service
     // being down must not take the whole gateway out of rotation (see gateway_upstream_healthy).
@@ -75,16 +77,9 @@ export async function buildGateway(config: GatewayConfig, options: GatewayOption
   return { app, table, pools }
 }
 
-/**
- * buildApp already serves the gateway's own (empty) document at GET /openapi.json and has no
- * option to leave it out, so the merged document is answered before that route runs.
- * TODO(platform): replace with a route once buildApp accepts `openapi: false`.
- */
+/** GET /openapi.json: the OpenAPI documents of all services, merged (HEAD comes with GET in Fastify). */
 function serveMergedOpenApi(app: PlatformApp, openapi: OpenApiAggregator): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || request.routeOptions.url !== '/openapi.json') return
-    return reply.send((await openapi.load()).merged)
-  })
+  app.get('/openapi.json', { schema: { hide: true }, config: { metrics: false } }, async () => (await openapi.load()).merged)
 }
 
 export function corsOptions(config: Pick<GatewayConfig, 'CORS_ORIGINS' | 'NODE_ENV'>) {
