@@ -19,12 +19,19 @@ const pretty = process.env.LOG_FORMAT ? process.env.LOG_FORMAT === 'pretty' : pr
 const envName = (service: string, suffix: string) => `${service.replace(/-/g, '_').toUpperCase()}_${suffix}`
 
 let stopping = false
+let stoppingSince = 0
 let stopSystem: (() => Promise<void>) | undefined
 let startedInfra = { postgres: false, kafka: false }
 
-async function shutdown(code: number): Promise<never> {
-  if (stopping) process.exit(code)
+async function shutdown(code: number): Promise<void> {
+  if (stopping) {
+    // Ctrl-C reaches this process twice (from the terminal and forwarded by the source-conditions
+    // wrapper); only a signal well after the first one means "stop waiting, exit now".
+    if (Date.now() - stoppingSince > 2000) process.exit(code)
+    return
+  }
   stopping = true
+  stoppingSince = Date.now()
   console.log('\nstopping services ...')
   await stopSystem?.()
   if ((startedInfra.postgres || startedInfra.kafka) && process.env.INFRA_KEEP !== '1') {
