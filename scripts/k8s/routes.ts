@@ -1,10 +1,15 @@
 /**
  * Reads the public route table (api/routes.yaml) - the same file the local gateway serves from - for
- * the Kubernetes/Kong generators and checks. Only the fields the Kong configuration needs are typed.
+ * the Kubernetes/Kong generators and checks, through the gateway's own validating loader, reshaped to
+ * the fields the Kong configuration needs.
  */
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parse } from 'yaml'
+// The gateway's loader: one parser (with its strict validation) for the local gateway and for Kong.
+import {
+  loadRouteTable,
+  parseRouteTable as parseValidated,
+  type RouteTable as ValidatedRouteTable,
+} from '../../services/gateway/src/route-table.js'
 
 export const repoRoot = join(import.meta.dirname, '..', '..')
 export const routesFile = join(repoRoot, 'api', 'routes.yaml')
@@ -23,37 +28,24 @@ export interface RouteTable {
   readonly routes: readonly Route[]
 }
 
-interface RawRoutes {
-  services: Record<string, { port: number }>
-  defaults: { rateLimit: { perMinute: number }; bodyLimitBytes: number }
-  routes: {
-    name: string
-    prefix: string
-    service: string
-    auth: string
-    rateLimit?: { perMinute: number }
-    bodyLimitBytes?: number
-  }[]
+function adapt(table: ValidatedRouteTable): RouteTable {
+  return {
+    services: new Map(Object.entries(table.services)),
+    routes: table.routes.map((r) => ({
+      name: r.name,
+      prefix: r.prefix,
+      service: r.service,
+      auth: r.auth,
+      perMinute: r.rateLimitPerMinute,
+      bodyLimitBytes: r.bodyLimitBytes,
+    })),
+  }
 }
 
 export function parseRouteTable(text: string): RouteTable {
-  const raw = parse(text) as RawRoutes
-  const services = new Map(Object.entries(raw.services))
-  const routes = raw.routes.map((route): Route => {
-    if (!services.has(route.service)) throw new Error(`route ${route.name}: unknown service ${route.service}`)
-    if (route.auth !== 'required' && route.auth !== 'none') throw new Error(`route ${route.name}: auth must be required|none`)
-    return {
-      name: route.name,
-      prefix: route.prefix,
-      service: route.service,
-      auth: route.auth,
-      perMinute: route.rateLimit?.perMinute ?? raw.defaults.rateLimit.perMinute,
-      bodyLimitBytes: route.bodyLimitBytes ?? raw.defaults.bodyLimitBytes,
-    }
-  })
-  return { services, routes }
+  return adapt(parseValidated(text, 'api/routes.yaml'))
 }
 
 export function readRouteTable(file = routesFile): RouteTable {
-  return parseRouteTable(readFileSync(file, 'utf8'))
+  return adapt(loadRouteTable(file))
 }
