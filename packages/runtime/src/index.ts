@@ -1,3 +1,4 @@
+export * from './config.js'
 import { migrate } from '@expenses/db'
 import { backoffDelay, createKafka, EventConsumer, sleep, KafkaProbe, kafkaSettingsFromEnv, OutboxRelay, type EventConsumerOptions, type TransactionalSql } from '@expenses/events'
 import { createLogger, loadConfig, runService, type BaseConfig, type PlatformApp, type ReadinessChecks, type ShutdownStep, type RunningService } from '@expenses/platform'
