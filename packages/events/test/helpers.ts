@@ -1,17 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { pino, type Logger } from 'pino'
-import { Kafka, logLevel } from 'kafkajs'
+import type { Kafka } from 'kafkajs'
 import { createKafka, outboxPrismaModels, type TransactionalSql, type SqlExecutor } from '@expenses/events'
+import { readTopic as readTopicFrom, requireEnv } from '@expenses/testing'
 import { diffDatabaseToSchema } from '../../../scripts/db/schema-engine.js'
 
 export const logger: Logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
 
-export function requireEnv(name: string): string {
-  const value = process.env[name]
-  if (!value) throw new Error(`${name} is not set: run the tests with \`npm test\`, which starts Postgres and Kafka`)
-  return value
-}
 
 export function kafka(clientId = 'events-test'): Kafka {
   return createKafka({ brokers: requireEnv('KAFKA_BROKERS').split(','), clientId }, logger)
@@ -82,28 +78,11 @@ export function uniqueTopicSuffix(): string {
   return randomBytes(4).toString('hex')
 }
 
-/** Reads every message of a topic from the beginning until `count` arrived or the timeout passed. */
-export async function readTopic(k: Kafka, topic: string, count: number, timeoutMs = 20_000) {
-  const consumer = k.consumer({ groupId: `reader-${uniqueTopicSuffix()}` })
-  const messages: { key: string | null; value: string | null; headers: Record<string, string> }[] = []
-  await consumer.connect()
-  await consumer.subscribe({ topic, fromBeginning: true })
-  const done = new Promise<void>((resolve) => {
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        const headers: Record<string, string> = {}
-        for (const [k2, v] of Object.entries(message.headers ?? {})) headers[k2] = String(Array.isArray(v) ? v[0] : v)
-        messages.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers })
-        if (messages.length >= count) resolve()
-      },
-    })
-  })
-  await Promise.race([done, new Promise((r) => setTimeout(r, timeoutMs))])
-  await consumer.disconnect()
-  return messages
+/** Reads a topic from the beginning until `count` messages arrived or the timeout passed. */
+export function readTopic(k: Kafka, topic: string, count: number, timeoutMs = 20_000) {
+  return readTopicFrom(k, topic, { until: (messages) => messages.length >= count, durationMs: timeoutMs })
 }
 
-export { logLevel }
 
 import Type from 'typebox'
 import { defineEvent, EventMeta, type TopicSpec } from '@expenses/events'
