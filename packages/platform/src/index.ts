@@ -1,3 +1,8 @@
+// Apps built here serve OpenAPI through @fastify/swagger, whose type augmentation adds `hide` (and
+// the other OpenAPI keys) to route schemas. `preserve` keeps this reference in dist/index.d.ts, so a
+// workspace compiled against the built declarations (tsc -b, the images) sees the same route types as
+// one compiled from source.
+/// <reference types="@fastify/swagger" preserve="true" />
 export {
   baseConfigProperties,
   baseConfigSchema,
