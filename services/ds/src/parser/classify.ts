@@ -5,7 +5,7 @@ import type { RejectReason } from './types.js'
 
 /** Past-tense money movement: the strongest sign that something actually happened. */
 export const COMPLETED_TXN =
-  /\b(?:debited|credited|spent|withdrawn|deposited|received|transferred|deducted|charged|purchased|reversed|refunded|paid (?:to|at|for|from|via|using|you)|sent (?:to|you|from)|you paid|you sent|you spent|you received|has left|was used|used (?:for|at)|dr\.? from|cr\.? to|payment of [^.]{0,40} (?:was |has been )?(?:made|successful|received|processed|completed)|purchase (?:of|at)|transaction (?:of|at|with)|txn of|confirmed\.|compra aprovada|pix (?:recebido|enviado)|você (?:recebeu|enviou|pagou)|betaling|kartenzahlung|paiement|pembayaran|berhasil|transaksi|شراء|خصم|حوالة|إيداع|reserved for purchase|deposit of|a deposit|was made|were made|pinbetaling|transfer ke|has been paid into|withdrawal of|thank you for using|t\/fer|been paid|levantamento|saque de|retirada de|retrait|achat|prelievo|addebito|accredit(?:o|ato)|bonifico|hai pagato|overgemaakt|afgeschreven|ontvangen|überweisung|ausgeführt|abgebucht|gutschrift|platnosc|rembours|płatność|du har fått|har betalat|kirim uang|dana masuk|tarik tunai)\b|überweisung|\bamt\s?:|\btxn\s?:\s?(?:debit|credit)|\b(?:debit|credit) (?:alert|transaction)\b|\d\s?(?:dr|cr)\b|\bpur\b|\bdr amt\b|\bcr amt\b/
+  /\b(?:debited|credited|spent|withdrawn|deposited|received|transferred|deducted|charged|purchased|reversed|refunded|paid (?:to|at|for|from|via|using|you)|sent (?:to|you|from)|you paid|you sent|you spent|you received|has left|was used|used (?:for|at)|dr\.? from|cr\.? to|payment of [^.]{0,40} (?:was |has been )?(?:made|successful|received|processed|completed)|purchase (?:of|at)|transaction (?:of|at|with)|txn of|confirmed\.|compra aprovada|pix (?:recebido|enviado)|você (?:recebeu|enviou|pagou)|betaling|kartenzahlung|paiement|pembayaran|berhasil|transaksi|شراء|خصم|حوالة|إيداع|reserved for purchase|deposit of|a deposit|was made|were made|pinbetaling|transfer ke|has been paid into|withdrawal of|thank you for using|t\/fer|been paid|levantamento|saque de|retirada de|retrait|achat|prelievo|addebito|accredit(?:o|ato)|bonifico|hai pagato|overgemaakt|afgeschreven|ontvangen|überweisung|ausgeführt|abgebucht|gutschrift|platnosc|rembours|płatność|du har fått|har betalat|kirim uang|dana masuk|tarik tunai|withdrew|lodged)\b|überweisung|\bamt\s?:|\btxn\s?:\s?(?:debit|credit)|\b(?:debit|credit) (?:alert|transaction)\b|\d\s?(?:dr|cr)\b|\bpur\b|\bdr amt\b|\bcr amt\b/
 
 interface Rule {
   reason: RejectReason
@@ -28,14 +28,15 @@ const RULES: readonly Rule[] = [
     reason: 'not_a_transaction',
     // Collect / money requests: nothing has moved yet.
     decisive:
-      /\b(?:has requested|requested (?:money|payment|₹|rs|inr|\$|£|€)|requests? (?:₹|rs\.?|inr|\$|£|€|php|kes)\s?\d|is requesting|collect request|money request|payment request|request(?:ed)? (?:for|of) (?:₹|rs\.?|inr|\$|£|€)|sent you a request|requesting (?:₹|rs|inr|\$)|solicitou|solicitação de pagamento)\b/i,
+      /\b(?:has requested|requested (?:money|payment|₹|rs|inr|\$|£|€)|requests? (?:₹|rs\.?|inr|\$|£|€|php|kes)\s?\d|is requesting|collect request|money request|payment request|request(?:ed)? (?:for|of) (?:₹|rs\.?|inr|\$|£|€)|sent you a request|requesting (?:₹|rs|inr|\$)|solicitou|solicitação de pagamento|betaalverzoek|zahlungsanforderung|geldanforderung|demande de paiement|solicitud de (?:pago|dinero)|richiesta di (?:pagamento|denaro))\b/i,
     unless: /\b(?:you paid|you have paid|paid successfully|completed .{0,20}request|request (?:was|has been) (?:paid|completed))\b/i,
   },
   {
     reason: 'not_a_transaction',
     // Authorisation holds ("Rs 2,000 is on hold ... will be released") have not moved money yet.
-    decisive: /\b(?:(?:is|are|kept|placed) on hold|hold of|pre-?authori[sz]ation|blocked amount|amount (?:is )?blocked)\b/i,
-    unless: /(?<!will be |to be )\b(?:debited|deducted)\b/i,
+    // So are pending authorisations and payments still being processed ("... is pending", "pending authorization").
+    decisive: /\b(?:(?:is|are|kept|placed) on hold|hold of|pre-?authori[sz]ation|blocked amount|amount (?:is )?blocked|pending (?:authori[sz]ation|transaction|payment|charge)|(?:is|are|remains?) (?:still )?pending|(?:is|are) being processed)\b/i,
+    unless: /(?<!will be |to be )\b(?:debited|deducted)\b|\bha(?:s|ve) (?:now )?(?:been )?(?:posted|settled)\b/i,
   },
   {
     reason: 'not_a_transaction',

@@ -32,12 +32,15 @@ export const COUNTRIES: Record<CountryCode, CountryProfile> = {
   // Canadian banks mostly write dates with month names; numeric ones follow the US order.
   CA: { currency: 'CAD', dollar: 'CAD', dateOrder: 'MDY' },
   BR: { currency: 'BRL', dollar: 'USD', dateOrder: 'DMY' },
+  // Japanese and Korean card alerts write a short date month first ("10/21 14:22"); full dates are ISO-like.
+  JP: { currency: 'JPY', dollar: 'USD', dateOrder: 'MDY' },
+  KR: { currency: 'KRW', dollar: 'USD', dateOrder: 'MDY' },
 }
 
 /** Country implied by an explicit, unambiguous currency (used when the institution is unknown). */
 const CURRENCY_COUNTRY: Record<string, CountryCode> = {
   INR: 'IN', GBP: 'GB', EUR: 'EU', AED: 'AE', SAR: 'SA', KES: 'KE', NGN: 'NG', ZAR: 'ZA', PHP: 'PH',
-  SGD: 'SG', MYR: 'MY', IDR: 'ID', AUD: 'AU', CAD: 'CA', BRL: 'BR', USD: 'US',
+  SGD: 'SG', MYR: 'MY', IDR: 'ID', AUD: 'AU', CAD: 'CA', BRL: 'BR', USD: 'US', JPY: 'JP', KRW: 'KR',
 }
 
 export function countryOfCurrency(currency: string | null): CountryCode | null {

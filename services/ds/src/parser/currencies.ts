@@ -25,7 +25,7 @@ export const CURRENCY_TOKENS: ReadonlyArray<readonly [string, string]> = [
   ['PHP', 'PHP'], ['Php', 'PHP'], ['₱', 'PHP'], ['P', 'PHP'],
   ['RM', 'MYR'], ['MYR', 'MYR'],
   ['Rp', 'IDR'], ['Rp.', 'IDR'], ['IDR', 'IDR'],
-  ['JPY', 'JPY'], ['¥', 'JPY'], ['KRW', 'KRW'], ['₩', 'KRW'], ['CNY', 'CNY'], ['RMB', 'CNY'],
+  ['JPY', 'JPY'], ['¥', 'JPY'], ['円', 'JPY'], ['KRW', 'KRW'], ['₩', 'KRW'], ['원', 'KRW'], ['CNY', 'CNY'], ['RMB', 'CNY'],
   ['KWD', 'KWD'], ['BHD', 'BHD'], ['OMR', 'OMR'], ['QAR', 'QAR'], ['QR', 'QAR'], ['JOD', 'JOD'], ['EGP', 'EGP'],
   ['PKR', 'PKR'], ['LKR', 'LKR'], ['BDT', 'BDT'], ['Tk', 'BDT'], ['৳', 'BDT'], ['NPR', 'NPR'],
   ['CHF', 'CHF'], ['SEK', 'SEK'], ['kr', 'SEK'], ['kr.', 'SEK'], ['NOK', 'NOK'], ['DKK', 'DKK'], ['PLN', 'PLN'], ['zł', 'PLN'], ['CZK', 'CZK'],

@@ -81,6 +81,14 @@ function add(out: DateMatch[], value: string | null, start: number, len: number)
   out.push({ iso: value, start, end })
 }
 
+// French, Portuguese and German never write a numeric date month first, even from a month-first country
+// ("Dépôt … le 05/06/2025" from a Canadian bank is 5 June). Spanish is left out: US Spanish alerts may.
+const DAY_FIRST_BEFORE = /(?:^|\s)(?:le|du|au|em|am|vom|den)\s$/i
+
+function orderAt(text: string, at: number, order: DateContext['order']): DateContext['order'] {
+  return order === 'MDY' && DAY_FIRST_BEFORE.test(text.slice(Math.max(0, at - 5), at)) ? 'DMY' : order
+}
+
 export function findDates(text: string, ctx: DateContext): DateMatch[] {
   const out: DateMatch[] = []
   for (const m of execAll(ISO_RE, text)) {
@@ -91,7 +99,7 @@ export function findDates(text: string, ctx: DateContext): DateMatch[] {
     const b = Number(m[3])
     const y = fullYear(m[4] ?? '')
     // An impossible month settles the order regardless of country.
-    let order = ctx.order
+    let order = orderAt(text, m.index ?? 0, ctx.order)
     if (a > 12 && b <= 12) order = 'DMY'
     else if (b > 12 && a <= 12) order = 'MDY'
     add(out, order === 'DMY' ? iso(y, b, a) : iso(y, a, b), m.index ?? 0, m[0].length)
@@ -110,7 +118,7 @@ export function findDates(text: string, ctx: DateContext): DateMatch[] {
   for (const m of execAll(DAY_MONTH_NUMERIC_RE, text)) {
     const a = Number(m[1])
     const b = Number(m[2])
-    let order = ctx.order
+    let order = orderAt(text, m.index ?? 0, ctx.order)
     if (a > 12 && b <= 12) order = 'DMY'
     else if (b > 12 && a <= 12) order = 'MDY'
     const [month, day] = order === 'DMY' ? [b, a] : [a, b]

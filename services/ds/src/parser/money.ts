@@ -1,7 +1,7 @@
 // Numbers and money: reading "1,23,456.78" / "1.234,56" / "1 234,56" into a canonical decimal string, and
 // finding currency+number pairs in text. All patterns are bounded (no nested unbounded quantifiers), so
 // scanning hostile input such as "Rs " + "1,".repeat(50000) stays linear.
-import { CASE_SENSITIVE, CURRENCY_TOKENS, DOT_GROUPING, isThreeDecimal, minorUnits } from './currencies.js'
+import { CASE_SENSITIVE, CURRENCY_TOKENS, DOLLAR, DOT_GROUPING, isThreeDecimal, minorUnits } from './currencies.js'
 import { execAll } from './regex.js'
 
 /**
@@ -258,11 +258,21 @@ function suffixMoney(text: string, n: BareNumber, found: readonly MoneyMatch[], 
     const f = found[k]
     if (f !== undefined && start < f.end && end > f.start) return null
   }
-  // A bare "R"/"SR"/"RM" after a number is almost always the start of a word or code, not a currency.
-  if (token.length === 1 && token !== '€' && token !== '£' && token !== '$' && token !== '₹') return null
+  // A bare "R"/"P" after a number is almost always the start of a word or code, not a currency; a symbol
+  // ("12,30 €", "1,280円", "45,000원", "250.000₫") is written after the number in many locales.
+  if (token.length === 1 && /[A-Za-z]/.test(token)) return null
   // "200,00 kr" is Swedish/Norwegian/Danish money; only as a suffix, and only on a decimal amount.
   if ((token === 'kr' || token === 'kr.') && !/[.,]\d{2}$/.test(n.raw)) return null
   return { start, end, raw: n.raw, currency, negative, marker: mk.marker }
+}
+
+const ISO_AFTER = /^\s?\(?([A-Z]{3})\)?(?![A-Za-z])/
+
+function isoCodeAfter(text: string, end: number): { code: string; end: number } | null {
+  const m = ISO_AFTER.exec(text.slice(end, end + 7))
+  if (m === null) return null
+  const code = currencyOfToken(m[1] ?? '')
+  return code === null || code === DOLLAR ? null : { code, end: end + m[0].length }
 }
 
 export interface BareNumber {
@@ -303,7 +313,10 @@ export function scanMoney(text: string, bare?: BareNumber[]): MoneyMatch[] {
       rest.push(n)
       continue
     }
-    found.push({ start: pre.start, end: mk.end, raw: n.raw, currency, negative: pre.negative, marker: mk.marker })
+    // "$458.00 MXN", "$150.00 (CAD)": an ISO code written after a dollar sum says which dollar (or peso) it is.
+    const iso = currency === DOLLAR && mk.marker === null ? isoCodeAfter(text, n.end) : null
+    if (iso !== null) found.push({ start: pre.start, end: iso.end, raw: n.raw, currency: iso.code, negative: pre.negative, marker: null })
+    else found.push({ start: pre.start, end: mk.end, raw: n.raw, currency, negative: pre.negative, marker: mk.marker })
   }
   const prefixed = found.length
   for (const n of rest) {

@@ -124,3 +124,5 @@ export type CountryCode =
   | 'AU'
   | 'CA'
   | 'BR'
+  | 'JP'
+  | 'KR'

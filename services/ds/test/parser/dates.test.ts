@@ -40,3 +40,12 @@ t.test('impossible dates and times are not dates', async (t) => {
   t.equal(first('at 10:11:12'), null)
   t.equal(first('ref 123456789'), null)
 })
+
+t.test('a French, Portuguese or German preposition before a numeric date means day first, even in a month-first country', async (t) => {
+  t.equal(first('Dépôt de 1 250,00 $ le 05/06/2024', 'MDY', '2024-06-10T00:00:00Z'), '2024-06-05')
+  t.equal(first('Gutschrift am 05/06/2024', 'MDY', '2024-06-10T00:00:00Z'), '2024-06-05')
+  t.equal(first('paiement du 05/06', 'MDY', '2024-06-10T00:00:00Z'), '2024-06-05')
+  // English and Spanish keep the country order.
+  t.equal(first('posted on 05/06/2024', 'MDY', '2024-06-10T00:00:00Z'), '2024-05-06')
+  t.equal(first('compra el 05/06/2024', 'MDY', '2024-06-10T00:00:00Z'), '2024-05-06')
+})

@@ -88,3 +88,79 @@ t.test('unknown senders fall back to the generic extractor with lower confidence
   t.ok(known.confidence >= 0.9, `known-format confidence ${known.confidence}`)
   t.equal(parseMessage({ text: 'hello there', sender: null }).confidence, 0)
 })
+
+t.test('verb cues in more languages: withdrew, lodged, arrived, gesendet, envoyé, bijgeschreven, transferencia, Polish, Korean, Japanese', async (t) => {
+  checkCases(t, [
+    { sender: 'Revolut', text: '🏧 You withdrew €50.00 from a cash machine', expect: { isTransaction: true, type: 'debit', amount: '50.00', channel: 'atm' } },
+    { sender: 'Citi', text: 'Citi: A $64.00 transaction was made with UBER TRIP on card ending 4321.',
+      expect: { type: 'debit', amount: '64.00', merchant: 'UBER TRIP', accountLast4: '4321', channel: 'card' } },
+    { sender: 'PTSB', text: 'PTSB: €300.00 lodged to account ending 9911 from MARY BYRNE.', expect: { type: 'credit', merchant: 'MARY BYRNE', accountLast4: '9911' } },
+    { sender: 'Starling', text: '£60.00 from OLIVER KING has arrived in your account.', expect: { isTransaction: true, type: 'credit', merchant: 'OLIVER KING' } },
+    { sender: 'N26', text: 'N26: Du hast 30,00 € an Lena Vogel gesendet.', expect: { isTransaction: true, type: 'debit', amount: '30.00', merchant: 'Lena Vogel' } },
+    { sender: 'Sparkasse', text: 'Zahlungseingang: 500,00 € von Max Weber', expect: { isTransaction: true, type: 'credit', merchant: 'Max Weber' } },
+    { sender: 'Lydia', text: 'Vous avez envoyé 15,00 € à Claire Martin.', expect: { isTransaction: true, type: 'debit', merchant: 'Claire Martin' } },
+    { sender: 'Desjardins', text: 'Dépôt de 200,00 $ de PAYROLL INC dans votre compte', expect: { isTransaction: true, type: 'credit', currency: 'CAD', merchant: 'PAYROLL INC' } },
+    { sender: 'ING', text: 'Er is € 75,00 bijgeschreven van J. Bakker.', expect: { isTransaction: true, type: 'credit', merchant: 'J. Bakker' } },
+    { sender: 'Sabadell', text: 'Sabadell: transferencia de 80,00 EUR a MARTA GIL realizada el 10/03/2024.',
+      expect: { isTransaction: true, type: 'debit', merchant: 'MARTA GIL', occurredAt: '2024-03-10' } },
+    { sender: 'mBank', text: 'mBank: Płatność kartą 19,99 PLN w BIEDRONKA 1234 dnia 11.03.2024',
+      expect: { isTransaction: true, type: 'debit', currency: 'PLN', merchant: 'BIEDRONKA 1234', occurredAt: '2024-03-11', channel: 'card' } },
+    { sender: 'ING', text: 'ING: Wpływ 1 200,00 PLN od JAN KOWALSKI. Saldo: 3 400,00 PLN',
+      expect: { isTransaction: true, type: 'credit', amount: '1200.00', merchant: 'JAN KOWALSKI', balance: '3400.00' } },
+    { sender: '15881688', text: '[Web발신]\n현대카드(9911)승인\n김*수\n23,000원 일시불\n03/12 19:40 이마트성수',
+      expect: { isTransaction: true, type: 'debit', amount: '23000', currency: 'KRW', merchant: '이마트성수', accountLast4: '9911', occurredAt: '2024-03-12', channel: 'card' } },
+    { sender: 'Rakuten', text: '【楽天カード】ご利用のお知らせ\nご利用日：2024/03/11\nご利用先：ユニクロ\nご利用金額：4,990円',
+      expect: { isTransaction: true, type: 'debit', amount: '4990', currency: 'JPY', merchant: 'ユニクロ', occurredAt: '2024-03-11', channel: 'card' } },
+  ])
+})
+
+t.test('account digits: "terminación", "checking ...1234" after a payee, IBANs, unmasked "rek"; a masked phone is the payee', async (t) => {
+  checkCases(t, [
+    { sender: 'BBVA', text: 'BBVA: Compra de $300.00 MXN en SANBORNS con tarjeta terminación 7788', expect: { currency: 'MXN', merchant: 'SANBORNS', accountLast4: '7788' } },
+    { sender: 'Chase', text: 'Deposit of $900.00 from ACME PAYROLL posted to checking ...5511', expect: { type: 'credit', merchant: 'ACME PAYROLL', accountLast4: '5511' } },
+    { sender: 'Wells Fargo', text: 'ACH debit of $80.00 to COMCAST posted to savings ...2200', expect: { merchant: 'COMCAST', accountLast4: '2200', channel: 'ach' } },
+    { sender: 'ING', text: 'Er is € 20,00 afgeschreven van rekening NL20INGB0001234567 voor Vattenfall.', expect: { type: 'debit', merchant: 'Vattenfall', accountLast4: '4567' } },
+    { sender: 'BRI', text: 'BRI: Transfer Rp 100.000 ke ANDI dari rek 0123456789 berhasil', expect: { type: 'debit', merchant: 'ANDI', accountLast4: '6789' } },
+    { text: 'You have sent KES 500.00 to 0711***222 JOHN KAMAU on 12-03-2024', expect: { type: 'debit', merchant: 'JOHN KAMAU', accountLast4: null } },
+  ])
+})
+
+t.test('merchant boundaries: "para o cartão", "a tu cuenta", "@ Online Banking", status words, "Ref…" prefixes, store numbers', async (t) => {
+  checkCases(t, [
+    { sender: 'Nubank', text: 'Compra de R$ 20,00 aprovada em PADARIA REAL para o cartão final 3344', expect: { merchant: 'PADARIA REAL', accountLast4: '3344' } },
+    { sender: 'Santander', text: 'Santander: Recibiste $500.00 MXN de LUIS PEREZ a tu cuenta terminación 4455', expect: { type: 'credit', merchant: 'LUIS PEREZ', accountLast4: '4455' } },
+    { sender: 'FNB', text: 'FNB :-) R300.00 paid from cheq a/c..1234 to CITY POWER @ Online Banking. Ref.ELEC MAR. 10Mar 09:00',
+      expect: { merchant: 'CITY POWER', accountLast4: '1234', channel: 'netbanking', reference: 'ELEC MAR' } },
+    { sender: 'Sparkasse', text: 'Sparkasse: Überweisung 50,00 EUR an Sportverein Nord ausgeführt.', expect: { type: 'debit', merchant: 'Sportverein Nord' } },
+    { sender: 'BCA', text: 'BCA: Transaksi Rp 45.000 di ALFAMART SENAYAN pd 11/03/24 dgn kartu ***1234', expect: { merchant: 'ALFAMART SENAYAN', accountLast4: '1234', occurredAt: '2024-03-11' } },
+    // "REF…" at the start of a word is part of the name, not a reference label.
+    { sender: 'MercadoPago', text: 'Mercado Pago: Pagaste $99.00 MXN en REFACCIONARIA LOPEZ.', expect: { merchant: 'REFACCIONARIA LOPEZ', currency: 'MXN', reference: null } },
+    { sender: 'Ally', text: 'Amount: -$12.00\nDescription: POS WALGREENS 1234\nAccount: *5566', expect: { type: 'debit', merchant: 'WALGREENS 1234', accountLast4: '5566' } },
+    // Parentheses inside a company name stay; a bracketed bank name after the payer does not.
+    { sender: 'StdBank', text: 'Standard Bank: R5,000.00 paid into your account ****1234 from BUILDCO (PTY) LTD on 10/03/2024.', expect: { merchant: 'BUILDCO (PTY) LTD' } },
+    { sender: 'OPay', text: 'You have received ₦5,000.00 from ADA OKAFOR (GTBank).', expect: { merchant: 'ADA OKAFOR' } },
+    // Company forms written with dots keep them.
+    { sender: 'mBank', text: 'mBank: Wpływ 900,00 PLN od ALFA SP. Z O.O. Saldo: 1 000,00 PLN', expect: { merchant: 'ALFA SP. Z O.O.', balance: '1000.00' } },
+    { sender: 'DeutscheBank', text: 'Gutschrift 120,00 EUR von BETA S.A.R.L., Kontostand 500,00 EUR', expect: { merchant: 'BETA S.A.R.L.' } },
+    // Comma-separated layouts with no preposition: the capitalised field is the merchant; codes are not.
+    { sender: 'DeutscheBank', text: 'Kontobewegung: -12,50 EUR, ROSSMANN GMBH, 11.03.2024, Kontostand 300,00 EUR', expect: { type: 'debit', merchant: 'ROSSMANN GMBH', balance: '300.00' } },
+    { sender: 'Bradesco', text: 'Compra aprovada no cartão final 1111, valor R$ 50,00, em 11/03/2024 às 09:00, PAGUE MENOS.', expect: { merchant: 'PAGUE MENOS', accountLast4: '1111' } },
+    { sender: 'VM-HDFCBK', text: 'Rs 500 debited from A/c XX1234, UPI REF 412345678901', expect: { merchant: null, reference: '412345678901' } },
+  ])
+})
+
+t.test('references: "Operación", "Clave de rastreo", short mixed ids, free-text capitals; channels: rails, wallets, emoji, DIR DEP', async (t) => {
+  checkCases(t, [
+    { sender: 'MercadoPago', text: 'Mercado Pago: Pagaste $99.00 MXN en FARMACIA GUADALAJARA. Operación 123456789', expect: { merchant: 'FARMACIA GUADALAJARA', reference: '123456789' } },
+    { sender: 'Santander', text: 'Recibiste una transferencia SPEI de $250.00 MXN de ROSA DIAZ. Clave de rastreo: 2024031240014TRAC00005678',
+      expect: { type: 'credit', merchant: 'ROSA DIAZ', channel: 'netbanking', reference: '2024031240014TRAC00005678' } },
+    { sender: 'Tangerine', text: 'Your INTERAC e-Transfer of $40.00 to MIA CHEN was sent. Reference number: CAx9Bk2Q', expect: { merchant: 'MIA CHEN', reference: 'CAx9Bk2Q' } },
+    { sender: 'Nedbank', text: 'Nedbank: R900.00 received into acc ***1234 from P NDLOVU. Ref: SCHOOL FEES. 11/03/24', expect: { merchant: 'P NDLOVU', reference: 'SCHOOL FEES' } },
+    { sender: 'Nedbank', text: 'Nedbank: R900.00 received into acc ***1234 from P NDLOVU. Ref: Please call us', expect: { reference: null } },
+    { sender: 'PNC', text: 'PNC: Deposit of $1,000.00 from ACME DIR DEP to Virtual Wallet account ending 1234', expect: { type: 'credit', channel: 'ach' } },
+    { sender: 'Barclays', text: 'Barclays: Payment of £500.00 via Faster Payments to J SMITH from account ending 3344', expect: { merchant: 'J SMITH', channel: 'netbanking' } },
+    { sender: 'LINEPay', text: 'LINE Pay: Payment of THB 80.00 to CAFE AMAZON completed.', expect: { merchant: 'CAFE AMAZON', channel: 'wallet' } },
+    { sender: 'AlipayHK', text: 'AlipayHK: HK$30.00 paid to WELLCOME.', expect: { currency: 'HKD', merchant: 'WELLCOME', channel: 'wallet' } },
+    { sender: 'Monzo', text: '💳 You paid £4.10 to Caffe Nero', expect: { merchant: 'Caffe Nero', channel: 'card' } },
+  ])
+})

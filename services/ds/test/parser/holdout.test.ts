@@ -1,7 +1,7 @@
-// Accuracy on the hand-written held-out sets (test/fixtures/holdout, test/fixtures/holdout2), scored exactly
-// as the parse-messages CLI reports them. holdout2 was written after the last accuracy change and is the best
-// estimate of real-world accuracy; holdout was used for tuning (see PARSER.md). Thresholds sit just under the
-// measured figures, so a regression fails the build.
+// Accuracy on the hand-written held-out sets (test/fixtures/holdout, holdout2, holdout3), scored exactly as
+// the parse-messages CLI reports them. Each set's "before" figure (PARSER.md) is the honest estimate of
+// real-world accuracy at the time it was written; all three have since guided general rules. Thresholds sit
+// just under the measured figures, so a regression fails the build.
 import t from 'tap'
 import { handleLine } from '../../src/parser/jsonl.js'
 import { FIELDS, HOLDOUT_DIRS, loadCorpus, score, type CorpusRecord, type Field, type Predicted } from './support/corpus.js'
@@ -14,19 +14,28 @@ interface Thresholds {
 }
 
 const THRESHOLDS: Record<keyof typeof HOLDOUT_DIRS, Thresholds> = {
-  // measured: precision 99.4, recall 99.7, all fields 89.9 (tuned on - an upper bound)
+  // measured: precision 99.4, recall 99.7, all fields 91.2 (tuned on - an upper bound)
   holdout: {
     precision: 0.985,
     recall: 0.99,
-    exact: 0.885,
-    fields: { type: 0.99, amount: 0.99, currency: 0.985, merchant: 0.94, accountLast4: 0.975, balance: 0.99, occurredAt: 0.99, channel: 0.95, reference: 0.97 },
+    exact: 0.905,
+    fields: { type: 0.99, amount: 0.99, currency: 0.985, merchant: 0.95, accountLast4: 0.975, balance: 0.99, occurredAt: 0.99, channel: 0.955, reference: 0.985 },
   },
-  // measured: precision 98.2, recall 94.8, all fields 83.5 (never tuned on)
+  // measured: precision 98.3, recall 99.1, all fields 91.3 (its documented failure list guided the
+  // multilingual verb cues of the holdout3 work, so it is no longer fully unseen - see PARSER.md)
   holdout2: {
     precision: 0.97,
-    recall: 0.94,
-    exact: 0.82,
-    fields: { type: 0.94, amount: 0.94, currency: 0.94, merchant: 0.86, accountLast4: 0.92, balance: 0.94, occurredAt: 0.94, channel: 0.93, reference: 0.91 },
+    recall: 0.98,
+    exact: 0.9,
+    fields: { type: 0.98, amount: 0.98, currency: 0.98, merchant: 0.92, accountLast4: 0.97, balance: 0.98, occurredAt: 0.98, channel: 0.975, reference: 0.975 },
+  },
+  // measured: precision 100.0, recall 100.0, all fields 94.7 after the generic rules it motivated
+  // (67.5 before); like holdout, it was used for tuning afterwards, so write a holdout4 for an honest figure.
+  holdout3: {
+    precision: 0.99,
+    recall: 0.99,
+    exact: 0.935,
+    fields: { type: 0.99, amount: 0.99, currency: 0.98, merchant: 0.975, accountLast4: 0.99, balance: 0.99, occurredAt: 0.99, channel: 0.97, reference: 0.98 },
   },
 }
 

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { parseMessage } from '../../src/parser/index.js'
-import { formatAmount, parseNumber } from '../../src/parser/money.js'
+import { formatAmount, parseNumber, scanMoney } from '../../src/parser/money.js'
 
 t.test('reads Indian, Western, European and space-grouped numbers', async (t) => {
   t.equal(parseNumber('1,23,456.78', 'INR'), '123456.78')
@@ -60,4 +60,26 @@ t.test('Devanagari and Arabic-Indic digits are normalised', async (t) => {
   t.same([r.amount, r.accountLast4, r.occurredAt], ['500.00', '1234', '2024-03-12'])
   const a = parseMessage({ text: 'شراء مبلغ SAR ٤٥٫٥٠ بطاقة 1234', sender: 'AlRajhiBank' })
   t.equal(a.amount, '45.50')
+})
+
+t.test('an ISO code written after a dollar sum names the currency; without one the sender country decides', async (t) => {
+  t.equal(parseMessage({ text: 'Compra por $1,020.50 MXN en SORIANA con tu tarjeta *1122', sender: 'BBVA' }).currency, 'MXN')
+  t.equal(parseMessage({ text: 'JANE DOE sent you $20.00 (CAD) via e-Transfer' }).currency, 'CAD')
+  t.equal(parseMessage({ text: 'Compra por $1,020.50 en SORIANA con tu tarjeta *1122', sender: 'Chase' }).currency, 'USD')
+  // A CR/DR marker after the sum is a direction, not a currency code.
+  const marked = scanMoney('Acct *1234 $55.00 CR on 03/12')
+  t.same(marked.map((m) => [m.currency, m.marker]), [['$', 'credit']])
+})
+
+t.test('currency symbols written after the number (yen, won, dong) count; a lone letter after it does not', async (t) => {
+  const yen = parseMessage({ text: 'Card use 3,400円 at FAMILYMART' })
+  t.same([yen.amount, yen.currency], ['3400', 'JPY'])
+  t.same(scanMoney('45,000원 일시불').map((m) => [m.raw, m.currency]), [['45,000', 'KRW']])
+  t.same(scanMoney('Thanh toan 250.000₫ tai CIRCLE K').map((m) => m.currency), ['VND'])
+  t.same(scanMoney('Order 12 R ready, seat 4 P'), [])
+})
+
+t.test('a Korean or Japanese balance label marks the balance, not the amount', async (t) => {
+  const r = parseMessage({ text: '[Web발신]\n우리카드(4321)승인\n잔액 120,000원\n8,000원 일시불\n03/12 08:10 파리바게뜨', sender: '15885000', receivedAt: '2024-03-13T00:00:00Z' })
+  t.same([r.amount, r.balance, r.currency], ['8000', '120000', 'KRW'])
 })

@@ -41,6 +41,12 @@ const cases: Record<RejectReason, string[]> = {
   ],
   not_a_transaction: [
     'Rahul has requested ₹500 from you on Google Pay. Pay or decline.',
+    // Money requests in other languages, pending authorisations and payments still in flight.
+    'Sanne heeft je een betaalverzoek van € 12,00 gestuurd.',
+    'Tienes una solicitud de pago de 15,00 € de LUIS.',
+    'Your card ending 1234 has a pending authorization of $25.00 at HERTZ.',
+    'Your payment of £40.00 to EDF Energy is pending.',
+    'Your transfer of PHP 800.00 to 0917***4455 is being processed.',
     'Dear Customer, our branch will remain closed on 15-Aug for Independence Day.',
     '',
   ],
@@ -61,6 +67,7 @@ t.test('transactions that mention OTPs, offers or reversals are still transactio
     ['Rs 750 for your failed payment to ZOMATO has been reversed to your a/c XX1234.', 'credit'],
     ['Rs 649.00 debited from A/c XX1234 for NETFLIX via e-mandate (executed). Avl bal Rs 10,000.', 'debit'],
     ['Thank you for your payment of Rs 12,345 towards your credit card XX1234. Total due is now Rs 0.', 'credit'],
+    ['Your pending charge of $30.00 at SHELL has now posted to your card ending 1234.', 'debit'],
   ] as const
   for (const [text, type] of keep) {
     const r = parseMessage({ text, sender: 'VM-HDFCBK' })

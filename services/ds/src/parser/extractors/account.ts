@@ -5,14 +5,14 @@ import { execAll, L } from '../regex.js'
 // "0123****89", "1234XXXXXX1234", "cartão final 1234", "kartu akhiran 1234". The first masked mention wins
 // (it is the user's own account; a counterparty's appears later, if at all).
 
-const ACCOUNT_WORD = String.raw`(?:a\/?c|acct|account|acc|ac|card|cards|konto|rekening|cuenta|compte|conta|cart[aã]o|tarjeta|kartu|carte|karte|kaart|بطاقة|حساب|cheq|savings|chq)`
+const ACCOUNT_WORD = String.raw`(?:a\/?c|acct|account|acc|ac|card|cards|konto|rekening|rek|rach|cuenta|compte|conta|cart[aã]o|tarjeta|kartu|carte|karte|kaart|بطاقة|حساب|cheq|savings|chq|checking|chequing)`
 
 const MASKED = new RegExp(
   String.raw`(?<![${L}])${ACCOUNT_WORD}(?:(?![${L}])|(?=[xX]{1,12}\d))[^\n\d]{0,25}?(?<![${L}][${L}])(?:[xX*#•]{1,14}|\.{2,4})[\s-]?(\d{2,6})(?![\d])`,
   'gi',
 )
 const ENDING = new RegExp(
-  String.raw`(?:\bending(?:\s(?:in|with|on))?|\bended|\blast\s(?:4\s)?digits|\bfinal|\bfinal\s(?:do|de)|\bakhiran|\bberakhir|\bterminada en|\bterminant par|\bse terminant par|\beindigend op|\bendend (?:auf|mit)|\bendet auf|\bno\.? akhir|المنتهية\s?(?:بـ?)?|تنتهي\s?(?:بـ?)?)\s?[:#]?\s?[xX*.•]{0,12}\s?(\d{2,6})(?!\d)`,
+  String.raw`(?:\bending(?:\s(?:in|with|on))?|\bended|\blast\s(?:4\s)?digits|\bfinal|\bfinal\s(?:do|de)|\bakhiran|\bberakhir|\bterminada en|\bterminant par|\bse terminant par|\beindigend op|\bendend (?:auf|mit)|\bendet auf|\bno\.? akhir|\bterminaci[oó]n|\btermina(?:da)? en|المنتهية\s?(?:بـ?)?|تنتهي\s?(?:بـ?)?)\s?[:#]?\s?[xX*.•]{0,12}\s?(\d{2,6})(?!\d)`,
   'gi',
 )
 // Account numbers written in groups ("acct 4-1234-5678", "account 123-4-56789"): the last group's digits.
@@ -28,6 +28,12 @@ const PLAIN = new RegExp(
   String.raw`(?<![${L}])${ACCOUNT_WORD}(?![${L}])\s?(?:no\.?|number|num|#)?\s?[:.\-]?\s?(\d{4,18})(?![\d/:.-]\d)`,
   'gi',
 )
+
+// Korean/Japanese card alerts glue the digits to the word: "신한카드(1234)승인", "KB국민카드5678승인".
+const CJK_CARD = /(?:카드|カード)\(?(\d{4})\)?/g
+// An IBAN after an account word ("van rekening NL91RABO0123456789"): its last four digits.
+const IBAN = new RegExp(String.raw`(?<![${L}])(?:${ACCOUNT_WORD}|iban)(?![${L}])\s?:?\s?[A-Z]{2}\d{2}[A-Z]{4}\d{0,26}?(\d{4})(?!\d)`, 'g')
+const HAS_IBAN = /[A-Z]{2}\d{2}[A-Z]{4}\d/
 
 interface Hit {
   digits: string
@@ -47,9 +53,9 @@ function allMatches(text: string, res: readonly RegExp[]): Hit[] {
 
 // The counterparty's account, not the user's: a debit's "to/for <...> A/c XX12", a credit's "from/by <...> A/c XX12".
 // "posted/charged/debited to acct x4408", "to your account", "to card ending" name the user's own account.
-const PAYEE_BEFORE = new RegExp(String.raw`(?<!\b(?:posted|charged|debited|billed|applied|made|credited)\s)\b(?:to|into|for|beneficiary|payee)\s(?:the\s)?(?:[${L}.]+\s){0,4}$`, 'i')
+const PAYEE_BEFORE = new RegExp(String.raw`(?<!\b(?:posted|charged|debited|billed|applied|made|credited)\s)\b(?:to|into|for|beneficiary|payee)\s(?:the\s)?(?:(?!(?:to|into|posted|charged|debited|credited)\s)[${L}.]+\s){0,4}$`, 'i')
 const PAYER_BEFORE = new RegExp(String.raw`\b(?:from|by)\s(?:the\s)?(?:[${L}.]+\s){0,4}$`, 'i')
-const OWN = /\b(?:your|my|card|cart[aã]o|tarjeta|carte|karte|in|into|from)\b/i
+const OWN = /\b(?:your|my|card|cart[aã]o|tarjeta|carte|karte|in|into|from|checking|chequing|savings)\b/i
 
 function isCounterparty(text: string, at: number, type: TxnType | null): boolean {
   if (type === null) return false
@@ -79,11 +85,12 @@ export function extractAccount(text: string, type: TxnType | null = null): strin
   if (HAS_ENDING.test(text)) res.push(ENDING)
   if (HAS_GROUPED.test(text)) res.push(GROUPED)
   if (HAS_GLUED.test(text)) res.push(GLUED)
+  if (text.includes('카드') || text.includes('カード')) res.push(CJK_CARD)
   const masked = allMatches(text, res)
   const own = masked.find((h) => !isCounterparty(text, h.index, type))
   if (own) return own.digits
   if (masked.length > 0) return null
-  const plain = allMatches(text, [PLAIN]).find((h) => !isCounterparty(text, h.index, type))
+  const plain = allMatches(text, HAS_IBAN.test(text) ? [IBAN, PLAIN] : [PLAIN]).find((h) => !isCounterparty(text, h.index, type))
   // An unmasked number is still "as written"; keep its last four digits (longer ones are full account numbers).
   return plain ? (plain.digits.length > 6 ? plain.digits.slice(-4) : plain.digits) : null
 }

@@ -24,7 +24,7 @@ export interface MoneyCandidate {
 
 // Last balance-like keyword in the window before a sum.
 const BALANCE_BEFORE =
-  /(?:\bbal(?:ance)?\b|\bbal(?=[.:])|\bavl\b|\bavail(?:able)?\b|\bavlbl\b|\bav(?:ai)?l\.?bal|\bavbl\b|\blimit\b|\blmt\b|\bsaldo\b|\bsolde\b|\bkontostand\b|\bguthaben\b|\bbaki\b|رصيد|الرصيد|\bclosing\b)/g
+  /(?:\bbal(?:ance)?\b|\bbal(?=[.:])|\bavl\b|\bavail(?:able)?\b|\bavlbl\b|\bav(?:ai)?l\.?bal|\bavbl\b|\blimit\b|\blmt\b|\bsaldo\b|\bsolde\b|\bkontostand\b|\bguthaben\b|\bbaki\b|رصيد|الرصيد|\bclosing\b|잔액|残高)/g
 // "Rs 12,345 avl bal" - but not when the keyword labels the NEXT number ("CR Amt:294.90\nBal:9.72").
 const BALANCE_AFTER = /^[ .,:]{0,3}(?:is\s+)?(?:your\s+|the\s+)?(?:avl\.?|available|current|new|closing|updated|total|ledger)?\s?bal(?:ance)?\b(?![ .:-]{0,3}(?:is\s)?(?:[a-z]{1,4}\.?\s?|[₹$€£]\s?)?\d)/
 // Words which, between a balance keyword and the sum, show the sum is the transaction instead.
@@ -47,7 +47,7 @@ const NOT_AFTER_LABELLED = /^[\d/:-]/
 const FEE_WORDS = /fee|charge|cost|commission|gst|vat|levy|tarifa|frais|biaya|gebühr|رسوم/
 const OTHER_WORDS = /cash|reward|point|save|win|up|within the day|limit of|threshold/
 const DUE_WORDS = /due|outstanding|o\/s|min|statement|bill/
-const BALANCE_WORDS = /bal|avl|avail|avbl|limit|lmt|saldo|solde|kontostand|guthaben|baki|رصيد|closing/
+const BALANCE_WORDS = /bal|avl|avail|avbl|limit|lmt|saldo|solde|kontostand|guthaben|baki|رصيد|closing|잔액|残高/
 
 function hasAny(s: string, words: RegExp): boolean {
   return words.test(s)

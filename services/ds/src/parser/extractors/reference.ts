@@ -6,7 +6,7 @@ import { execAll, L } from '../regex.js'
 const VALUE = String.raw`([A-Za-z0-9][A-Za-z0-9/-]{3,34})`
 
 const LABELLED = new RegExp(
-  String.raw`(?<![${L}])(?:upi\s?ref(?:erence)?(?:\s?no\.?|\s?id|\s?number)?|ref(?:erence)?\.?\s?(?:no\.?|number|num|id|#)?|refno|rrn(?:\s?no\.?)?|utr(?:\s?no\.?)?|txn\s?(?:id|no\.?|#|ref)|trx\s?id|tid|conf(?:irmation)?\s?#|transaction\s?(?:id|no\.?|number|ref(?:erence)?|#)|trans(?:action)?\s?ref|confirmation\s?(?:code|no\.?|number|#)|auth(?:orization)?\s?code|approval\s?code|order\s?id|no\.?\s?ref|nsu|id da transa[cç][aã]o|c[oó]digo|referencia|référence|referenz|kenmerk|no\.?\s?referensi|ref\.?\s?no|id(?=\s?:)|رقم العملية|المرجع)(?![\p{L}])[\s:.#-]{0,4}${VALUE}`,
+  String.raw`(?<![${L}])(?:upi\s?ref(?:erence)?(?:\s?no\.?|\s?id|\s?number)?|ref(?:erence)?\.?\s?(?:no\.?|number|num|id|#)?|refno|rrn(?:\s?no\.?)?|utr(?:\s?no\.?)?|txn\s?(?:id|no\.?|#|ref)|trx\s?id|tid|conf(?:irmation)?\s?#|transaction\s?(?:id|no\.?|number|ref(?:erence)?|#)|trans(?:action)?\s?ref|confirmation\s?(?:code|no\.?|number|#)|auth(?:orization)?\s?code|approval\s?code|order\s?id|no\.?\s?ref|nsu|id da transa[cç][aã]o|c[oó]digo|referencia|référence|referenz|kenmerk|no\.?\s?referensi|ref\.?\s?no|id(?=\s?:)|n[uú]mero de operaci[oó]n|operaci[oó]n|opera[cç][aã]o|folio|clave de rastreo|رقم العملية|المرجع)(?![\p{L}])[\s:.#-]{0,4}${VALUE}`,
   'gi',
 )
 const UPI_COLON = new RegExp(String.raw`(?<![${L}])UPI\s?[:/-]\s?(?:P2[AM]\/|CR\/|DR\/)?(\d{9,20})(?!\d)`, 'gi')
@@ -23,6 +23,8 @@ function plausible(v: string): boolean {
   // without digits are ids too (Google Pay "CICAgKDk8aLcRg" style).
   if (/^\d{1,2}[-/]\d{1,2}[-/]\d{2,4}$/.test(v)) return false
   if (v.replace(/\D/g, '').length >= 3) return true
+  // A short labelled id mixing letters and digits ("Reference number: CAaB7xK2") is a reference too.
+  if (v.length >= 6 && /\d/.test(v) && /[A-Za-z]{2}/.test(v)) return true
   return v.length >= 10 && /[a-z]/.test(v) && /[A-Z]/.test(v) && !/^[A-Z]?[a-z]+$/.test(v)
 }
 
@@ -44,5 +46,10 @@ export function extractReference(text: string): string | null {
     }
   }
   if (best) return best.v
-  return /\b(?:NEFT|RTGS)\b/.test(text) ? (UTR.exec(text)?.[1] ?? null) : null
+  if (/\b(?:NEFT|RTGS)\b/.test(text)) return UTR.exec(text)?.[1] ?? null
+  // Last resort: a payer's free-text reference in capitals ("Ref: UTILITIES JUNE.", "Ref.RENT OCT.").
+  return HAS_REF_WORD.test(text) ? (FREE_TEXT.exec(text)?.[1] ?? null) : null
 }
+
+const HAS_REF_WORD = /Ref|REF/
+const FREE_TEXT = new RegExp(String.raw`(?<![${L}])(?:Ref|REF|Reference|REFERENCE)\s?[:.]\s?([A-Z][A-Z0-9&]*(?: [A-Z0-9&]+){0,3})(?=\.\s|\.?$|\.?\n)`)

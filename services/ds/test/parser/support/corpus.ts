@@ -39,7 +39,7 @@ export type Predicted = { isTransaction: boolean } & Partial<Record<Field, strin
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures')
 export const CORPUS_DIR = join(FIXTURES, 'corpus')
 /** Hand-written sets the parser was NOT tuned on when they were written (see PARSER.md, "Accuracy"). */
-export const HOLDOUT_DIRS = { holdout: join(FIXTURES, 'holdout'), holdout2: join(FIXTURES, 'holdout2') } as const
+export const HOLDOUT_DIRS = { holdout: join(FIXTURES, 'holdout'), holdout2: join(FIXTURES, 'holdout2'), holdout3: join(FIXTURES, 'holdout3') } as const
 
 export function loadCorpus(dir: string = CORPUS_DIR): CorpusRecord[] {
   const out: CorpusRecord[] = []
