@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Builds the service images from their real Dockerfiles without a Docker engine, with buildah
-# (Debian package), and prints their sizes. Slow (vfs storage copies every layer): not part of CI.
+# (Debian package), and prints their sizes. test/images builds and smoke-runs every image with it.
 #
-#   scripts/k8s/build-images.sh [image ...]     default: all five (auth-service ... gateway)
+#   scripts/k8s/build-images.sh [image ...]     default: every image (scripts/k8s/services.ts)
+#
+# Storage: overlay (kernel overlayfs, as root), with intermediate layers kept as the build cache, so
+# the monorepo compile stage that every Dockerfile shares runs once. BUILDAH_STORAGE_DRIVER=vfs works
+# where overlay mounts are not allowed, but copies every layer in full (minutes per image).
 #
 # No registry is reachable on the build machines, so `FROM node:24-bookworm-slim` cannot be pulled.
 # The script first makes a stand-in base image under that exact name (once): a minimal Debian
@@ -17,16 +21,20 @@ NODE_MAJOR=24
 NPM_MAJOR=11
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 WORK="${BUILD_IMAGES_WORK:-$ROOT/.cache/images}"
-BUILDAH=(buildah --storage-driver vfs)
+BUILDAH=(buildah --storage-driver "${BUILDAH_STORAGE_DRIVER:-overlay}")
 
 log() { printf 'build-images: %s\n' "$*" >&2; }
 for tool in buildah debootstrap; do
-  command -v "$tool" >/dev/null || { log "$tool is missing: apt-get install -y buildah debootstrap"; exit 1; }
+  command -v "$tool" >/dev/null || { log "$tool is missing: install it with apt-get install -y buildah debootstrap"; exit 1; }
 done
+[[ $(id -u) -eq 0 ]] || { log "needs root (buildah storage and debootstrap): run it with sudo"; exit 1; }
 mkdir -p "$WORK"
 
 make_base() {
-  if "${BUILDAH[@]}" inspect --type image "$BASE" >/dev/null 2>&1; then return; fi
+  # Parallel callers (test files) wait for one another: the base image is made once.
+  exec 9>"$WORK/base.lock"
+  flock 9
+  if "${BUILDAH[@]}" inspect --type image "$BASE" >/dev/null 2>&1; then flock -u 9; return; fi
   log "making stand-in base image $BASE"
   local rootfs="$WORK/rootfs" pkg="$WORK/pkg"
   rm -rf "$rootfs" "$pkg"
@@ -47,9 +55,10 @@ make_base() {
   "${BUILDAH[@]}" config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd node "$ctr"
   "${BUILDAH[@]}" commit --quiet --rm "$ctr" "$BASE" >/dev/null
   rm -rf "$rootfs" "$pkg"
+  flock -u 9
 }
 
-dir_of() { case "$1" in gateway) echo gateway ;; *) echo "${1%-service}" ;; esac; }
+dir_of() { echo "${1%-service}"; }
 
 # RUN steps reach the npm registry through this machine's network; where egress goes through a
 # TLS-inspecting proxy, npm inside the build must trust the host's CA bundle. It is bind-mounted for
@@ -62,7 +71,9 @@ fi
 
 make_base
 images=("$@")
-[[ ${#images[@]} -gt 0 ]] || images=(auth-service user-service ds-service expense-service gateway)
+if [[ ${#images[@]} -eq 0 ]]; then
+  mapfile -t images < <(cd "$ROOT" && node --import=tsx -e "import('./scripts/k8s/services.ts').then((m) => { for (const t of m.imageTargets()) console.log(t.name) })")
+fi
 status=0
 for image in "${images[@]}"; do
   dir=$(dir_of "$image")
@@ -79,7 +90,7 @@ for image in "${images[@]}"; do
   fi
 done
 "${BUILDAH[@]}" images --format '{{.Name}}:{{.Tag}} {{.Size}}' | grep -E 'expenses/|node' || true
-# vfs stores every intermediate layer as a full copy (tens of GB after a few builds): drop the
-# untagged ones unless KEEP_LAYERS=1 asks to keep them as a build cache.
-if [[ "${KEEP_LAYERS:-0}" != 1 ]]; then "${BUILDAH[@]}" rmi --prune >/dev/null 2>&1 || true; fi
+# Untagged intermediate layers are the build cache (cheap diffs with overlay, full copies with vfs):
+# PRUNE_LAYERS=1 drops them.
+if [[ "${PRUNE_LAYERS:-0}" == 1 ]]; then "${BUILDAH[@]}" rmi --prune >/dev/null 2>&1 || true; fi
 exit $status

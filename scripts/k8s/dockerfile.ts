@@ -5,8 +5,9 @@
  * Stages:
  *   manifests - only package.json/package-lock.json files, so the dependency layers below stay
  *               cached until a manifest changes (COPY --from copies by content);
- *   build     - all dependencies, `npm run generate -w <pkg>` (prisma generate) + `tsc -b services/<dir>`
- *               (what `npm run build` does, without relying on a per-service script); Prisma's CLI
+ *   build     - all dependencies and the root `npm run build` (prisma generate + tsc -b), identical in
+ *               every Dockerfile so a layer-caching builder compiles the monorepo once for all images
+ *               (npm's download cache is a build cache mount, never a layer); Prisma's CLI
  *               wants a schema engine binary it never runs for `generate`, and its download server is
  *               unreachable in air-gapped builds, so PRISMA_SCHEMA_ENGINE_BINARY names any existing file;
  *   runtime   - production dependencies of that one workspace, the compiled dist/ folders and the
@@ -41,15 +42,16 @@ RUN mkdir /manifests \\
 FROM \${NODE_IMAGE} AS build
 WORKDIR /app
 ENV PRISMA_SCHEMA_ENGINE_BINARY=/usr/local/bin/node \\
-    CHECKPOINT_DISABLE=1
+    CHECKPOINT_DISABLE=1 \\
+    NPM_CONFIG_UPDATE_NOTIFIER=false
 COPY --from=manifests /manifests/ ./
-RUN npm ci --no-audit --no-fund --include=dev -w ${pkg} --include-workspace-root
+RUN --mount=type=cache,target=/root/.npm,sharing=locked npm ci --no-audit --no-fund --include=dev
 COPY . .
-# Same steps as the root \`npm run build\` (generate, then tsc -b through the project references),
-# limited to this workspace and the packages it references.
-RUN npm run generate -w ${pkg} --if-present \\
-    && npx tsc -b services/${dir} \\
-    && mkdir -p /out \\
+# The root \`npm run build\` (prisma generate, then tsc -b over every workspace). Up to here this stage is
+# byte-identical in every service's Dockerfile, so a builder that caches layers compiles the monorepo
+# once for all images; only the copy below is per service.
+RUN npm run build
+RUN mkdir -p /out \\
     && for d in packages/* services/${dir}; do \\
          if [ -d "$d/dist" ]; then mkdir -p "/out/$d" && cp -r "$d/dist" "/out/$d/"; fi; \\
        done \\
@@ -62,11 +64,11 @@ COPY --from=manifests /manifests/ ./
 # The lockfile marks packages needed only by dev dependencies or as optional peers \`devOptional\`;
 # --omit=dev keeps them (an optional peer could be wanted), but here they are only the Prisma CLI and
 # TypeScript, optional peers of @prisma/client needed by \`prisma generate\` alone (~250 MB): drop them.
-RUN npm ci --no-audit --no-fund --omit=dev --ignore-scripts -w ${pkg} \\
+RUN --mount=type=cache,target=/root/.npm,sharing=locked \\
+    npm ci --no-audit --no-fund --omit=dev --ignore-scripts -w ${pkg} \\
     && node -e "const fs=require('fs');for(const[k,v]of Object.entries(require('./package-lock.json').packages))if(v.devOptional&&k.includes('node_modules/'))fs.rmSync(k,{recursive:true,force:true})" \\
     && find node_modules/.bin -xtype l -delete \\
-    && npm cache clean --force \\
-    && rm -rf /root/.npm /tmp/*
+    && rm -rf /tmp/*
 # dist/ belongs to the node user only so the Tilt dev loop can sync compiled files (the root filesystem is
 # read-only in the cluster otherwise); everything else stays root-owned.
 COPY --from=build --chown=node:node /out/ ./
