@@ -16,10 +16,12 @@ export function expenseServiceConsumers(groupId: string, expenses: Expenses): Om
       subscriptions: [
         subscribe(expenseParsed, async (event, { tx, log }) => {
           const result = await expenses.recordParsed(prismaTx(tx), event)
-          log.info(
-            { userId: event.userId, messageId: event.messageId, expenseId: result.id, created: result.created },
-            result.created ? 'expense recorded' : 'expense for this message already exists; event ignored',
-          )
+          const messages = {
+            created: 'expense recorded',
+            corrected: "expense updated with the user's correction of its message",
+            unchanged: 'expense for this message already exists; event ignored',
+          } as const
+          log.info({ userId: event.userId, messageId: event.messageId, expenseId: result.id, outcome: result.outcome }, messages[result.outcome])
         }),
       ],
     },

@@ -93,6 +93,44 @@ t.test('a different eventId for the same message still makes one expense', async
   t.equal(await db.expense.count({ where: { messageId: first.messageId } }), 2)
 })
 
+t.test("the user's correction of a message updates its expense; a category the user chose stays", async (t) => {
+  const { db, send, settled } = await startConsumer(t)
+  const first = parsedEvent({ merchant: 'SWGY*ORDER', amount: '125.00' })
+  await send(first.userId, JSON.stringify(first))
+  await settled(1)
+  const before = await db.expense.findFirstOrThrow({ where: { userId: first.userId } })
+
+  const correction = { ...first, eventId: randomUUID(), merchant: 'Uber', amount: '1250.00', channel: 'card' as const, confidence: 1, corrected: true }
+  await send(first.userId, JSON.stringify(correction))
+  await settled(2)
+  const corrected = await db.expense.findMany({ where: { userId: first.userId } })
+  t.equal(corrected.length, 1, 'still one expense for the message')
+  t.equal(corrected[0]?.id, before.id, 'the same expense, updated in place')
+  t.equal(corrected[0]?.amount.toFixed(2), '1250.00', 'the corrected amount')
+  t.match(corrected[0], { merchant: 'Uber', merchantKey: 'uber', channel: 'card', category: 'transport', categorySource: 'rules' }, 'the category follows the corrected merchant')
+
+  // The user picks a category; a later correction changes the fields but not that choice.
+  await db.expense.update({ where: { id: before.id }, data: { category: 'shopping', categorySource: 'user' } })
+  await send(first.userId, JSON.stringify({ ...correction, eventId: randomUUID(), merchant: 'Zomato', amount: '99.50' }))
+  await settled(3)
+  const last = await db.expense.findUniqueOrThrow({ where: { id: before.id } })
+  t.match(last, { merchant: 'Zomato', category: 'shopping', categorySource: 'user' })
+  t.equal(last.amount.toFixed(2), '99.50')
+
+  // Redelivering the older correction (same eventId) changes nothing: the inbox already has it.
+  await send(first.userId, JSON.stringify(correction))
+  await settled(4)
+  t.equal((await db.expense.findUniqueOrThrow({ where: { id: before.id } })).merchant, 'Zomato')
+})
+
+t.test('a correction for a message without an expense creates it', async (t) => {
+  const { db, send, settled } = await startConsumer(t)
+  const correction = parsedEvent({ corrected: true, confidence: 1 })
+  await send(correction.userId, JSON.stringify(correction))
+  await settled(1)
+  t.equal(await db.expense.count({ where: { userId: correction.userId, messageId: correction.messageId } }), 1)
+})
+
 t.test('poison messages go to the dead-letter topic and the next message is still processed', async (t) => {
   const { db, kafka, send, settled, consumer } = await startConsumer(t)
   const dlq = deadLetterTopic(topic)

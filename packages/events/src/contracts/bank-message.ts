@@ -36,6 +36,8 @@ export const Channel = Type.Union([
 /**
  * Published by ds-service when a bank message is a transaction. `occurredAt` is when the transaction
  * happened: the date stated in the message, falling back to when the message was received.
+ * `corrected: true` marks the user's correction of the message: its values replace those of the
+ * message's expense if one exists (a plain re-publish never changes an existing expense).
  */
 export const expenseParsed = defineEvent({
   type: 'expense.parsed',
@@ -56,6 +58,8 @@ export const expenseParsed = defineEvent({
     channel: Nullable(Channel),
     reference: Nullable(Type.String({ maxLength: 100 })),
     confidence: Type.Number({ minimum: 0, maximum: 1 }),
+    // Added after v1 shipped, so optional: events without it are not corrections.
+    corrected: Type.Optional(Type.Boolean()),
   }),
   key: (e) => e.userId,
 })

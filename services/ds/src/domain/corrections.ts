@@ -68,9 +68,9 @@ export class Corrections {
   ) {}
 
   /**
-   * Applies the correction, publishes expense.parsed for the message (new eventId; expense-service keeps one
-   * expense per messageId, so this creates the expense of a rejected or pending message and changes nothing
-   * for one that already has an expense) and stores a template for this user and sender when one can be learned.
+   * Applies the correction, publishes expense.parsed for the message with `corrected: true` (new eventId;
+   * expense-service creates the expense of a rejected or pending message, and updates the expense of one
+   * that already has one) and stores a template for this user and sender when one can be learned.
    */
   async correct(userId: string, messageId: string, correction: Correction): Promise<CorrectionOutcome> {
     const outcome = await this.db.$transaction(async (tx) => {
@@ -96,7 +96,7 @@ export class Corrections {
           parsedAt: message.parsedAt ?? now,
         },
       })
-      await enqueueEvent(tx, expenseParsed, expenseParsedPayload(message, expense, CORRECTED_CONFIDENCE))
+      await enqueueEvent(tx, expenseParsed, { ...expenseParsedPayload(message, expense, CORRECTED_CONFIDENCE), corrected: true })
       return { message: updated, templateLearned: template !== null }
     })
     this.onOutboxWrite()

@@ -141,7 +141,7 @@ t.test('correcting a pending message settles it; the worker then leaves it alone
   t.same((await outboxFor(db, id)).map((e) => e.topic), ['expense.parsed.v1'], 'only the correction\'s event')
 })
 
-t.test('correcting an already parsed message re-publishes expense.parsed with a new eventId', async (t) => {
+t.test('correcting an already parsed message re-publishes expense.parsed with a new eventId, marked as a correction', async (t) => {
   const userId = randomUUID()
   const id = await post(userId, 'You spent USD 12.00 at STARBUCKS with card ending 4421', 'CHASE', '2024-05-01T18:30:00Z')
   t.equal((await settled(db, id)).status, 'parsed')
@@ -150,7 +150,8 @@ t.test('correcting an already parsed message re-publishes expense.parsed with a 
   const events = (await outboxFor(db, id)).filter((e) => e.topic === 'expense.parsed.v1')
   t.equal(events.length, 2)
   t.not(events[0]?.eventId, events[1]?.eventId)
-  t.match(events[1]?.payload, { merchant: 'Starbucks Reserve', amount: '12.00', currency: 'USD', confidence: 1 })
+  t.match(events[1]?.payload, { merchant: 'Starbucks Reserve', amount: '12.00', currency: 'USD', confidence: 1, corrected: true })
+  t.notOk((events[0]?.payload as { corrected?: boolean }).corrected, "the parser's own event is not a correction")
 })
 
 t.test('a correction whose amount is not in the text is applied but teaches nothing', async (t) => {

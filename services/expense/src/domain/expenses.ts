@@ -123,41 +123,40 @@ export class Expenses {
   /**
    * Records the expense of a parsed bank message, once: (userId, messageId) is unique, so a
    * redelivered event or a re-parse of the same message under a new eventId inserts nothing.
-   * Runs inside the consumer's transaction (`tx`).
+   * A user's correction of the message (`corrected: true`) updates the existing expense instead:
+   * the message's fields take the corrected values, and the category follows a changed merchant
+   * unless the user chose the category. Runs inside the consumer's transaction (`tx`).
    */
-  async recordParsed(tx: Prisma.TransactionClient, event: ExpenseParsedEvent): Promise<{ id: string; created: boolean }> {
+  async recordParsed(tx: Prisma.TransactionClient, event: ExpenseParsedEvent): Promise<{ id: string; outcome: 'created' | 'corrected' | 'unchanged' }> {
     if (!isKnownCurrency(event.currency)) throw new PermanentEventError(`unknown currency ${event.currency}`, 'invalid_currency')
     if (!/[1-9]/.test(event.amount)) throw new PermanentEventError('amount must be greater than zero', 'invalid_amount')
     const merchant = event.merchant?.trim() || null
+    const fields = {
+      type: event.type,
+      amount: new Prisma.Decimal(event.amount),
+      currency: event.currency,
+      merchant,
+      merchantKey: normaliseMerchant(merchant),
+      occurredAt: new Date(event.occurredAt),
+      accountLast4: event.accountLast4,
+      channel: event.channel,
+      reference: event.reference,
+    }
     const id = randomUUID()
     const { category, categorySource } = await this.chooseCategory(tx, event.userId, { merchant, type: event.type, channel: event.channel })
     const { count } = await tx.expense.createMany({
-      data: [
-        {
-          id,
-          userId: event.userId,
-          type: event.type,
-          amount: new Prisma.Decimal(event.amount),
-          currency: event.currency,
-          merchant,
-          merchantKey: normaliseMerchant(merchant),
-          category,
-          categorySource,
-          occurredAt: new Date(event.occurredAt),
-          receivedAt: new Date(event.receivedAt),
-          source: 'message',
-          messageId: event.messageId,
-          accountLast4: event.accountLast4,
-          channel: event.channel,
-          reference: event.reference,
-        },
-      ],
+      data: [{ id, userId: event.userId, ...fields, category, categorySource, receivedAt: new Date(event.receivedAt), source: 'message', messageId: event.messageId }],
       // ON CONFLICT DO NOTHING: concurrent deliveries of the same message race safely.
       skipDuplicates: true,
     })
-    if (count === 1) return { id, created: true }
+    if (count === 1) return { id, outcome: 'created' }
     const existing = await tx.expense.findUnique({ where: { userId_messageId: { userId: event.userId, messageId: event.messageId } } })
-    return { id: existing?.id ?? id, created: false }
+    if (!existing) throw new Error(`expense of message ${event.messageId} vanished during the insert`)
+    if (!event.corrected) return { id: existing.id, outcome: 'unchanged' }
+    // A category the user picked stays; otherwise it is chosen again for the corrected merchant and type.
+    const categoryUpdate = existing.categorySource === 'user' ? {} : { category, categorySource }
+    await tx.expense.update({ where: { id: existing.id }, data: { ...fields, ...categoryUpdate } })
+    return { id: existing.id, outcome: 'corrected' }
   }
 
   /**
