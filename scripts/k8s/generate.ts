@@ -1,6 +1,7 @@
 /**
  * Generates every derived Kubernetes/Kong file from its single source:
  *   api/routes.yaml (+ conventions)  -> charts/<service>/{Chart.yaml,values.yaml,values.schema.json,README.md,ci/,templates/}
+ *                                       charts/operator/... (scripts/k8s/operator-chart.ts)
  *                                       charts/expenses-tracker/{values.yaml,values.schema.json,files/routes.yaml}
  *                                       k8s/kong/kong.yml (DB-less, for compose)
  *   packages/events/src/topics.ts    -> k8s/strimzi/topics.yaml, k8s/strimzi/users.yaml
@@ -25,6 +26,7 @@ import {
   valuesYaml,
 } from './chart-values.js'
 import { kongDeclarative } from './kong.js'
+import { OPERATOR_CHART, operatorChartFiles, operatorValuesSchema } from './operator-chart.js'
 import { readRouteTable, repoRoot, routesFile } from './routes.js'
 import { composeFile } from './compose.js'
 import { dockerfile } from './dockerfile.js'
@@ -105,6 +107,16 @@ ${valuesTable(schema)}
   }
 }
 
+/** The JWKS every verifying service uses, which is also what the operator reads. */
+function authJwksUrl(services: ServiceInfo[]): string {
+  const url = services.find((s) => s.jwksUrl)?.jwksUrl
+  if (!url) throw new Error('no service verifies tokens, so there is no JWKS URL for the operator')
+  return url
+}
+
+/** Umbrella keys that belong to a subchart (their defaults live in the subchart, not in the umbrella). */
+const subchartKeys = (services: ServiceInfo[]) => new Set([...services.map((s) => s.chart), OPERATOR_CHART])
+
 function umbrellaSchema(services: ServiceInfo[]): JsonSchema {
   const own: Record<string, JsonSchema> = {
     global: globalSchema,
@@ -119,7 +131,7 @@ function umbrellaSchema(services: ServiceInfo[]): JsonSchema {
       jwt: obj('jwt plugin on routes with auth: required', {
         enabled: bool('attach the jwt plugin to auth-required routes', true),
         credentialSecret: str(
-          'Secret (label konghq.com/credential: jwt) with the auth-service public key: key=<JWT_ISSUER>, algorithm=RS256, rsa_public_key; empty = no KongConsumer rendered',
+          'manual alternative to the operator: a Secret (label konghq.com/credential: jwt) with key=<kid of the signing key>, algorithm=RS256, rsa_public_key; rendered as one more KongConsumer. Empty = none (the operator keeps the credentials)',
           '',
         ),
       }),
@@ -134,6 +146,8 @@ function umbrellaSchema(services: ServiceInfo[]): JsonSchema {
     const { $schema: _s, title: _t, ...sub } = serviceValuesSchema(svc)
     own[svc.chart] = { ...sub, description: `${svc.chart} subchart values (charts/${svc.chart})` }
   }
+  const { $schema: _s, title: _t, ...operator } = operatorValuesSchema(authJwksUrl(services))
+  own[OPERATOR_CHART] = { ...operator, description: `credentials operator values (charts/${OPERATOR_CHART}): Kong jwt credentials from the JWKS` }
   return { $schema: 'http://json-schema.org/draft-07/schema#', title: `${UMBRELLA} values`, ...obj(`${UMBRELLA} values`, own) }
 }
 
@@ -142,7 +156,7 @@ function umbrellaValues(services: ServiceInfo[]): string {
   // Only the umbrella's own keys get defaults written out; subchart defaults live in their charts.
   const ownOnly: JsonSchema = { properties: {} }
   for (const [key, child] of Object.entries(schema.properties ?? {})) {
-    if (!services.some((s) => s.chart === key)) (ownOnly.properties as Record<string, JsonSchema>)[key] = child
+    if (!subchartKeys(services).has(key)) (ownOnly.properties as Record<string, JsonSchema>)[key] = child
   }
   let text = valuesYaml(ownOnly, `${UMBRELLA} umbrella values. ${GENERATED}`)
   for (const svc of services) {
@@ -151,6 +165,8 @@ function umbrellaValues(services: ServiceInfo[]): string {
     text += `\n# ${svc.chart}: every key of charts/${svc.chart}/values.yaml can be set here.\n`
     text += stringify({ [svc.chart]: { enabled: true, fullnameOverride: svc.chart } })
   }
+  text += `\n# ${OPERATOR_CHART}: keeps Kong's jwt credentials in sync with auth-service's JWKS; every key of charts/${OPERATOR_CHART}/values.yaml can be set here.\n`
+  text += stringify({ [OPERATOR_CHART]: { enabled: true } })
   return text
 }
 
@@ -158,7 +174,7 @@ function umbrellaReadme(services: ServiceInfo[]): string {
   const schema = umbrellaSchema(services)
   const own: JsonSchema = { properties: {} }
   for (const [key, child] of Object.entries(schema.properties ?? {})) {
-    if (!services.some((s) => s.chart === key) && key !== 'lib') (own.properties as Record<string, JsonSchema>)[key] = child
+    if (!subchartKeys(services).has(key) && key !== 'lib') (own.properties as Record<string, JsonSchema>)[key] = child
   }
   const rows = services
     .map((s) => `| \`${s.chart}\` | [charts/${s.chart}](../${s.chart}) | ${s.port} | \`${s.chart}.enabled\` |`)
@@ -186,6 +202,12 @@ Install one release per namespace: the services keep their conventional names (\
 | Service | Chart | Port | Switch |
 | --- | --- | --- | --- |
 ${rows}
+| credentials operator | [charts/${OPERATOR_CHART}](../${OPERATOR_CHART}) | 4005 (metrics) | \`${OPERATOR_CHART}.enabled\` |
+
+Kong's open-source jwt plugin cannot read a JWKS, so the operator (services/operator) turns every key of
+auth-service's JWKS into a jwt credential Secret of one \`KongConsumer\` and retires it when the key
+leaves the JWKS; the plugin matches a token's \`kid\` to the credential's \`key\`, so tokens of every
+published key pass during a rotation. \`kong.jwt.credentialSecret\` is the manual alternative.
 
 ## Values
 
@@ -201,11 +223,12 @@ export function generatedFiles(): Record<string, string> {
   const services = chartedServices(table)
   const files: Record<string, string> = {}
   for (const svc of services) Object.assign(files, serviceChart(svc))
+  Object.assign(files, operatorChartFiles({ jwksUrl: authJwksUrl(services), version: CHART_VERSION, libVersion: LIB_VERSION, generated: GENERATED }))
   const umbrella = `charts/${UMBRELLA}`
   const umbrellaChart = {
     apiVersion: 'v2',
     name: UMBRELLA,
-    description: 'The whole expenses tracker in one release: the four services (with dev Postgres), Kong Ingress + plugins from api/routes.yaml, helm tests.',
+    description: 'The whole expenses tracker in one release: the four services (with dev Postgres), the Kong credentials operator, Kong Ingress + plugins from api/routes.yaml, helm tests.',
     type: 'application',
     version: CHART_VERSION,
     appVersion: CHART_VERSION,
@@ -217,6 +240,7 @@ export function generatedFiles(): Record<string, string> {
         repository: `file://../${svc.chart}`,
         condition: `${svc.chart}.enabled`,
       })),
+      { name: OPERATOR_CHART, version: CHART_VERSION, repository: `file://../${OPERATOR_CHART}`, condition: `${OPERATOR_CHART}.enabled` },
     ],
   }
   files[`${umbrella}/Chart.yaml`] = `# ${GENERATED}\n${stringify(umbrellaChart, { lineWidth: 0 })}`
@@ -235,9 +259,12 @@ export function generatedFiles(): Record<string, string> {
       metrics: { serviceMonitor: { enabled: true } },
     }
   }
-  files[`${umbrella}/ci/production-values.yaml`] = `# External databases, autoscaling, ServiceMonitors, TLS host, Kong JWT consumer.\n${stringify(production)}`
+  // The manual credential instead of the operator, so CI renders (and schema-checks) that path too.
+  production[OPERATOR_CHART] = { enabled: false }
+  files[`${umbrella}/ci/production-values.yaml`] = `# External databases, autoscaling, ServiceMonitors, TLS host, a manual Kong JWT consumer instead of the operator.\n${stringify(production)}`
   const minimal: Record<string, unknown> = { ingress: { enabled: false }, kong: { jwt: { enabled: false } } }
   for (const svc of services) minimal[svc.chart] = { enabled: svc.chart === 'auth-service' }
+  minimal[OPERATOR_CHART] = { enabled: false }
   files[`${umbrella}/ci/minimal-values.yaml`] = `# auth-service alone, no Ingress.\n${stringify(minimal)}`
   files[`${umbrella}/values.schema.json`] = json(umbrellaSchema(services))
   files[`${umbrella}/README.md`] = umbrellaReadme(services)

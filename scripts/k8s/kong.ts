@@ -5,7 +5,9 @@
  *  - kongDeclarative(table): the DB-less kong.yml (_format_version "3.0").
  *
  * The open-source jwt plugin verifies tokens against keys of Kong consumers (no JWKS fetching), keyed
- * by the token's `iss` claim; see docs/kubernetes.md for how the auth-service key gets there.
+ * by the token's `kid` (Kong reads key_claim_name from the payload, then from the JOSE header, where
+ * auth-service puts the kid), so every key of a rotation has its own credential; in a cluster the
+ * operator (services/operator) keeps those credentials in sync with the JWKS, see docs/kubernetes.md.
  */
 import type { Route, RouteTable } from './routes.js'
 
@@ -20,7 +22,7 @@ export function kongPlugins(route: Route): KongPlugin[] {
     { name: 'request-size-limiting', config: { allowed_payload_size: route.bodyLimitBytes, size_unit: 'bytes' } },
   ]
   if (route.auth === 'required') {
-    plugins.push({ name: 'jwt', config: { key_claim_name: 'iss', claims_to_verify: ['exp'] } })
+    plugins.push({ name: 'jwt', config: { key_claim_name: 'kid', claims_to_verify: ['exp'] } })
   }
   return plugins
 }

@@ -6,6 +6,7 @@
  */
 import type { ServiceChartDefaults } from './chart-values.js'
 import type { ImageTarget } from './dockerfile.js'
+import { OPERATOR_CHART, OPERATOR_PORT } from './operator-chart.js'
 import { readRouteTable, type RouteTable } from './routes.js'
 
 export const AUTH_SERVICE = 'auth-service'
@@ -35,18 +36,20 @@ export function chartedServices(table: RouteTable = readRouteTable()): ServiceIn
       image: `expenses/${chart}`,
       port: table.services.get(chart)?.port ?? 0,
       database: dir,
-      // Every other service verifies tokens against auth-service's JWKS, so auth-service lets them in.
+      // Every other service verifies tokens against auth-service's JWKS, and the operator turns that JWKS
+      // into Kong credentials, so auth-service lets them all in.
       jwksUrl: isAuth ? '' : `http://${AUTH_SERVICE}:${auth.port}/auth/v1/jwks`,
-      allowFromApps: isAuth ? names.filter((n) => n !== AUTH_SERVICE) : [],
+      allowFromApps: isAuth ? [...names.filter((n) => n !== AUTH_SERVICE), OPERATOR_CHART] : [],
       authService: { name: AUTH_SERVICE, port: auth.port },
     }
   })
 }
 
-/** Every image we build: the charted services plus the local gateway. */
+/** Every image we build: the charted services, the credentials operator (charts/operator) and the local gateway. */
 export function imageTargets(table: RouteTable = readRouteTable()): ImageTarget[] {
   return [
     ...chartedServices(table).map(({ chart, dir, pkg, port }) => ({ name: chart, dir, pkg, port })),
+    { name: OPERATOR_CHART, dir: 'operator', pkg: '@expenses/operator', port: OPERATOR_PORT },
     { name: 'gateway', dir: 'gateway', pkg: '@expenses/gateway', port: GATEWAY_PORT },
   ]
 }

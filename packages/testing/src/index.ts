@@ -101,3 +101,4 @@ export async function localKafkaControl() {
 }
 export * from './tokens.js'
 export * from './database.js'
+export * from './kube.js'

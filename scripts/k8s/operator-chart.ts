@@ -1,0 +1,143 @@
+/**
+ * The operator chart (charts/operator): services/operator, which keeps Kong's jwt credentials in sync with
+ * auth-service's JWKS. Its objects come from the lib chart's `lib.operator` template; this module owns its
+ * values schema (strict, like the service charts') and the chart's files. generate.ts adds it to the
+ * umbrella as a dependency with condition operator.enabled.
+ */
+import { stringify } from 'yaml'
+import {
+  bool,
+  globalSchema,
+  imageSchema,
+  int,
+  type JsonSchema,
+  libSchema,
+  list,
+  obj,
+  resources,
+  str,
+  stringMap,
+  valuesTable,
+  valuesYaml,
+} from './chart-values.js'
+
+export const OPERATOR_CHART = 'operator'
+export const OPERATOR_PORT = 4005
+/** The KongConsumer the operator maintains; also its Kong username. */
+export const OPERATOR_CONSUMER = 'expenses-auth-service'
+
+export function operatorValuesSchema(jwksUrl: string): JsonSchema {
+  const schema = obj('operator chart values', {
+    enabled: bool('read only by the umbrella chart (dependency condition)', true),
+    global: globalSchema,
+    lib: libSchema,
+    nameOverride: str('replaces the chart name in object names', ''),
+    fullnameOverride: str('replaces <release>-<chart> in object names', ''),
+    image: imageSchema('operator', '', 'expenses/operator', ''),
+    imagePullSecrets: list('pull secrets', obj('a pull secret reference', { name: str('Secret name', '') }, ['name'])),
+    port: int('HTTP port for /healthz, /readyz, /metrics (PORT)', OPERATOR_PORT, { minimum: 1, maximum: 65535 }),
+    logLevel: str('LOG_LEVEL', 'info', { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] }),
+    shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS; the grace period is derived from it', 10000, { minimum: 1000 }),
+    jwksUrl: str("AUTH_JWKS_URL: auth-service's JWKS, the source of the credentials", jwksUrl, { minLength: 1, pattern: '^https?://' }),
+    syncIntervalMs: int('SYNC_INTERVAL_MS: full reconcile period (changes to our Secrets are repaired at once)', 30000, {
+      minimum: 1000,
+    }),
+    kong: obj('the Kong side', {
+      consumerName: str('KONG_CONSUMER_NAME: the KongConsumer listing the credentials (also its username)', OPERATOR_CONSUMER, {
+        minLength: 1,
+        pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+      }),
+      ingressClass: str('KONG_INGRESS_CLASS: kubernetes.io/ingress.class of the KongConsumer', 'kong', { minLength: 1 }),
+    }),
+    resources: resources('operator container', ['20m', '200m'], ['96Mi', '192Mi']),
+    podAnnotations: stringMap('pod annotations'),
+    podLabels: stringMap('extra pod labels (never part of selectors)'),
+    nodeSelector: stringMap('node selector'),
+    tolerations: list('tolerations', { type: 'object' }),
+    serviceAccount: obj('ServiceAccount (its token is mounted: the operator calls the Kubernetes API)', {
+      create: bool('create a ServiceAccount', true),
+      name: str('name; empty = fullname (or "default" when create is false)', ''),
+      annotations: stringMap('annotations'),
+    }),
+    rbac: obj('namespaced Role + RoleBinding', {
+      create: bool('create them (secrets: get/list/watch/create/update/patch/delete; kongconsumers: get/list/create/patch/update)', true),
+    }),
+    networkPolicy: obj('NetworkPolicy (ingress only; egress to the apiserver is cluster-specific)', {
+      enabled: bool('create a NetworkPolicy', true),
+      prometheusNamespace: str('namespace of Prometheus, allowed to scrape /metrics', 'monitoring'),
+    }),
+    metrics: obj('Prometheus', {
+      serviceMonitor: obj('ServiceMonitor (prometheus-operator)', {
+        enabled: bool('create a ServiceMonitor', false),
+        interval: str('scrape interval', '30s'),
+        scrapeTimeout: str('scrape timeout', '10s'),
+        labels: stringMap('labels your Prometheus selects ServiceMonitors by'),
+      }),
+    }),
+  })
+  return { $schema: 'http://json-schema.org/draft-07/schema#', title: 'operator values', ...schema }
+}
+
+/** charts/operator/*: repo-relative path -> content. */
+export function operatorChartFiles(options: { jwksUrl: string; version: string; libVersion: string; generated: string }): Record<string, string> {
+  const { jwksUrl, version, libVersion, generated } = options
+  const schema = operatorValuesSchema(jwksUrl)
+  const dir = `charts/${OPERATOR_CHART}`
+  const chartYaml = {
+    apiVersion: 'v2',
+    name: OPERATOR_CHART,
+    description: "Keeps Kong's jwt credentials (Secrets + a KongConsumer) in sync with auth-service's rotating signing keys (services/operator).",
+    type: 'application',
+    version,
+    appVersion: version,
+    dependencies: [{ name: 'lib', version: libVersion, repository: 'file://../lib' }],
+  }
+  const production = {
+    global: { imageRegistry: 'registry.example.com' },
+    image: { digest: `sha256:${'0'.repeat(64)}` },
+    metrics: { serviceMonitor: { enabled: true, labels: { release: 'prometheus' } } },
+    resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+  }
+  const minimal = { networkPolicy: { enabled: false }, serviceAccount: { create: false, name: 'existing-operator' }, rbac: { create: false } }
+  const readme = `# operator chart
+
+Deploys \`@expenses/operator\` (services/operator, port ${OPERATOR_PORT}): one replica that fetches auth-service's
+JWKS every \`syncIntervalMs\`, keeps one \`konghq.com/credential: jwt\` Secret per signing key (\`key\` = the
+kid, \`algorithm: RS256\`, \`rsa_public_key\` = PEM) and a \`KongConsumer\` listing exactly those Secrets, so
+Kong's jwt plugin (\`key_claim_name: kid\`) accepts tokens of every published key during a rotation.
+A JWKS that cannot be fetched or read never deletes anything; Secrets without the label
+\`app.kubernetes.io/managed-by: expenses-operator\` are never touched. Usually installed through the
+umbrella chart [charts/expenses-tracker](../expenses-tracker) (\`operator.enabled\`).
+
+Objects (from the lib chart's \`lib.operator\`): ServiceAccount (token mounted), a namespaced Role
+(secrets: get/list/watch/create/update/patch/delete; configuration.konghq.com kongconsumers:
+get/list/create/patch/update) and RoleBinding, ConfigMap, Service (for scraping), Deployment (hardened,
+probes on /healthz and /readyz - not ready while the JWKS or the apiserver is unreachable),
+NetworkPolicy (ingress from Prometheus only), optional ServiceMonitor. Needs Kong's CRDs in the cluster.
+
+\`\`\`sh
+scripts/k8s/helm-deps.sh
+helm install operator charts/${OPERATOR_CHART} -n expenses
+\`\`\`
+
+Metrics: \`operator_reconciles_total{outcome}\` (ok, conflict, jwks_error, kubernetes_error, error),
+\`operator_credential_changes_total{action}\`, \`operator_managed_credentials\`,
+\`operator_last_success_timestamp_seconds\`.
+
+## Values
+
+${generated}
+
+${valuesTable(schema)}
+`
+  return {
+    [`${dir}/Chart.yaml`]: `# ${generated}\n${stringify(chartYaml)}`,
+    [`${dir}/values.yaml`]: valuesYaml(schema, `operator chart values. ${generated}`),
+    [`${dir}/values.schema.json`]: `${JSON.stringify(schema, null, 2)}\n`,
+    [`${dir}/README.md`]: readme,
+    [`${dir}/templates/operator.yaml`]: `{{- /* ${generated} All objects come from the lib chart. */ -}}\n{{ include "lib.operator" . }}\n`,
+    [`${dir}/ci/default-values.yaml`]: '# Chart defaults.\n{}\n',
+    [`${dir}/ci/production-values.yaml`]: `# Pinned digest, ServiceMonitor, larger limits.\n${stringify(production)}`,
+    [`${dir}/ci/minimal-values.yaml`]: `# Existing ServiceAccount and RBAC, no NetworkPolicy.\n${stringify(minimal)}`,
+  }
+}
