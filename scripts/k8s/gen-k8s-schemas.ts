@@ -29,6 +29,8 @@ export const KINDS = [
   'networking.k8s.io/v1/Ingress',
   'networking.k8s.io/v1/NetworkPolicy',
   'policy/v1/PodDisruptionBudget',
+  'rbac.authorization.k8s.io/v1/Role',
+  'rbac.authorization.k8s.io/v1/RoleBinding',
 ] as const
 
 type Schema = Record<string, unknown>
@@ -57,13 +59,19 @@ function refsOf(node: unknown, out: Set<string>): void {
   }
 }
 
-/** Deep copy that closes every object schema listing properties and drops OpenAPI-only keys. */
-function strict(node: unknown): unknown {
+/**
+ * Deep copy that closes every object schema listing properties and drops OpenAPI-only keys. Also reads
+ * the structural-schema extensions of CRDs (scripts/k8s/gen-crd-schemas.ts) the way the API server does:
+ * `x-kubernetes-preserve-unknown-fields` keeps an object open (e.g. Kafka's free-form `config`),
+ * `x-kubernetes-int-or-string` accepts both, and `nullable` admits null.
+ */
+export function strict(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(strict)
   if (!node || typeof node !== 'object') return node
+  const source = node as Schema
   const copy: Schema = {}
-  for (const [key, value] of Object.entries(node)) {
-    if (key.startsWith('x-kubernetes-') || key === 'description') continue
+  for (const [key, value] of Object.entries(source)) {
+    if (key.startsWith('x-kubernetes-') || key === 'description' || key === 'nullable') continue
     // Property names are data, not schema keywords: copy them one by one so a property called
     // `description` (e.g. in a CRD) survives.
     if (key === 'properties' && value && typeof value === 'object') {
@@ -72,7 +80,12 @@ function strict(node: unknown): unknown {
       copy[key] = strict(value)
     }
   }
-  if (copy.properties && copy.additionalProperties === undefined) copy.additionalProperties = false
+  const open = source['x-kubernetes-preserve-unknown-fields'] === true
+  if (copy.properties && copy.additionalProperties === undefined && !open) copy.additionalProperties = false
+  if (source['x-kubernetes-int-or-string'] === true && !copy.type && !copy.anyOf && !copy.oneOf) {
+    copy.anyOf = [{ type: 'integer' }, { type: 'string' }]
+  }
+  if (source.nullable === true && typeof copy.type === 'string') copy.type = [copy.type, 'null']
   return copy
 }
 

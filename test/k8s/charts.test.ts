@@ -3,8 +3,10 @@
  * valid against its kind's strict schema (kubeconform, local schemas) and every workload hardened.
  * Offline checks only: nothing here talks to a cluster (docs/kubernetes.md says what that leaves out).
  */
-import { relative } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import t from 'tap'
+import { parseAllDocuments } from 'yaml'
 import { ALL_CHARTS, ciValuesFiles, helm, kubeconform, render, repoRoot, SERVICE_CHARTS, template } from './helpers.js'
 import { workloadProblems } from './workloads.js'
 
@@ -59,6 +61,34 @@ t.test('kubeconform rejects a field the Kubernetes schema does not know', async 
   const text = template('auth-service').stdout.replace('readinessProbe:', 'readinessProbes:')
   const { problems } = kubeconform(text)
   t.ok(problems.some((p) => p.includes("additional properties 'readinessProbes' not allowed")), problems.join('\n'))
+})
+
+t.test("custom resources are checked against the operators' real CRDs, strictly", async (t) => {
+  const umbrella = template('expenses-tracker', ['-f', 'charts/expenses-tracker/ci/production-values.yaml'])
+  t.equal(umbrella.code, 0, umbrella.stderr)
+  const byKind = (text: string, kind: string) => parseAllDocuments(text).map((d) => String(d)).filter((d) => d.includes(`\nkind: ${kind}\n`))
+  const [plugin] = byKind(umbrella.stdout, 'KongPlugin')
+  const [consumer] = byKind(umbrella.stdout, 'KongConsumer')
+  const [monitor] = byKind(umbrella.stdout, 'ServiceMonitor')
+  const strimzi = readFileSync(join(repoRoot, 'k8s/strimzi/kafka.yaml'), 'utf8')
+  if (!plugin || !consumer || !monitor) throw new Error('the production umbrella renders no KongPlugin, KongConsumer or ServiceMonitor')
+  t.same(kubeconform([plugin, consumer, monitor, strimzi].join('\n---\n')).problems, [], 'as rendered, all valid')
+
+  const rejected: [string, string, RegExp][] = [
+    ['a misspelt KongPlugin field', plugin.replace(/^plugin:/m, 'plugins:'), /additional properties 'plugins' not allowed/],
+    ['a misspelt KongConsumer field', consumer.replace(/^username:/m, 'userName:'), /additional properties 'userName' not allowed/],
+    ['a misspelt ServiceMonitor field', monitor.replace(/^ {2}endpoints:/m, '  endpoint:'), /additional properties 'endpoint' not allowed/],
+    ['a misspelt KafkaNodePool field', strimzi.replace('roles:', 'role:'), /additional properties 'role' not allowed/],
+    // Both are fine in kafka.strimzi.io/v1beta2 and gone from v1: only the real v1 schema knows that.
+    ['the oauth listener authentication removed in v1', strimzi.replace('type: scram-sha-512', 'type: oauth'), /authentication\/type': value must be one of/],
+    ['a Kafka without spec (required from v1)', 'apiVersion: kafka.strimzi.io/v1\nkind: Kafka\nmetadata:\n  name: k\n', /missing propert.*spec/],
+    ['the retired v1beta2 API', strimzi.replaceAll('kafka.strimzi.io/v1', 'kafka.strimzi.io/v1beta2'), /could not find schema/],
+  ]
+  for (const [what, text, message] of rejected) t.match(kubeconform(text).problems.join('\n'), message, what)
+
+  // Fields we don't use are still known: the schemas cover the whole CRD, not just our subset.
+  const exporter = strimzi.replace('  entityOperator:', '  kafkaExporter:\n    topicRegex: ".*"\n  entityOperator:')
+  t.same(kubeconform(exporter).problems, [], 'an unused but real Kafka field (kafkaExporter) is accepted')
 })
 
 t.test('strict values schemas reject unknown and invalid values', async (t) => {

@@ -1,14 +1,17 @@
 /**
- * The dev-loop files name every service: skaffold.yaml (parsed with `yaml`), the Tiltfile (read as
- * text: Tilt itself is not installed here, see docs/kubernetes.md), compose.yaml (validated against
- * the Compose Specification schema), the Dockerfiles, and the umbrella values files they deploy with.
+ * The dev-loop files name every service: skaffold.yaml and the Tiltfile, each checked twice - as text
+ * (fast, precise messages) and by the real tools evaluating them without a cluster (`tilt alpha
+ * tiltfile-result`, `skaffold diagnose` / `skaffold render --offline`, built by scripts/tools/install.sh) -
+ * compose.yaml (validated against the Compose Specification schema), the Dockerfiles, and the umbrella
+ * values files they deploy with.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { parse, parseAllDocuments } from 'yaml'
 import { chartedServices, imageTargets, type ServiceInfo } from '../../scripts/k8s/services.js'
-import { composeSchemaPath, kubeconform, render, repoRoot, tempFile } from './helpers.js'
+import { composeSchemaPath, kubeconform, parseObjects, render, repoRoot, runWithChartDeps, tempFile, tool } from './helpers.js'
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8')
 const exists = (path: string) => existsSync(join(repoRoot, path))
@@ -71,7 +74,7 @@ export function tiltfileProblems(text: string, services: readonly ServiceInfo[])
   const required: [RegExp, string][] = [
     [/docker_build\(\s*'expenses\/' \+ chart,[\s\S]*dockerfile='services\/%s\/Dockerfile' % folder/, 'docker_build per service'],
     [/live_update=\[[\s\S]*sync\('services\/%s\/dist' % folder/, 'live_update syncing dist/'],
-    [/helm\(\s*'charts\/expenses-tracker'/, 'helm render of the umbrella chart'],
+    [/\[HELM, 'template', RELEASE, 'charts\/expenses-tracker'/, 'helm template of the umbrella chart'],
     [/k8s_yaml\('k8s\/dev\/namespaces.yaml'\)/, 'namespaces applied'],
     [/resource_deps=deps/, 'resource_deps on the services'],
     [/'kafka-ready', chart \+ '-postgresql'/, 'Kafka and Postgres before each service'],
@@ -79,7 +82,7 @@ export function tiltfileProblems(text: string, services: readonly ServiceInfo[])
     [/labels=\['services'\]/, 'labels grouping'],
   ]
   for (const [pattern, what] of required) if (!pattern.test(text)) problems.push(`missing: ${what}`)
-  for (const path of text.matchAll(/'((?:k8s|charts)\/[^'%]+)'/g)) {
+  for (const path of text.matchAll(/'((?:k8s|charts)\/[^'%*]+)'/g)) {
     if (path[1] && !exists(path[1])) problems.push(`missing file ${path[1]}`)
   }
   return problems
@@ -153,4 +156,137 @@ t.test('every image has a Dockerfile on node 24 slim, running node as PID 1 as a
   }
   t.ok(exists('.dockerignore'))
   t.match(read('.dockerignore'), /node_modules/)
+})
+
+// --- the real tools ---------------------------------------------------------------------------------
+
+const KIND_CONTEXT = 'kind-expenses'
+/** Images that run in the cluster: all but the local gateway (Kong is the gateway there, services.ts). */
+const clusterImages = () => imageTargets().filter((i) => i.name !== 'gateway').map((i) => `expenses/${i.name}`)
+
+/**
+ * Environment for tilt/skaffold without a cluster: a throw-away HOME (both keep state there) and a
+ * kubeconfig whose contexts point at a port nothing listens on - the checks must never need a cluster.
+ * `helm` on PATH is Helm 3 for skaffold v2.16 (see scripts/tools/install.sh), Helm 4 otherwise.
+ */
+function offlineEnv(context: string, helm: 'helm' | 'helm3'): NodeJS.ProcessEnv {
+  const home = mkdtempSync(join(tmpdir(), 'dev-loop-'))
+  const cluster = (name: string) => ({ name, cluster: { server: 'https://127.0.0.1:1' } })
+  const names = [KIND_CONTEXT, 'prod-cluster']
+  const kubeconfig = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: names.map(cluster),
+    contexts: names.map((name) => ({ name, context: { cluster: name, user: 'nobody' } })),
+    users: [{ name: 'nobody', user: { token: 'unused' } }],
+    'current-context': context,
+  }
+  writeFileSync(join(home, 'kubeconfig'), JSON.stringify(kubeconfig))
+  const bin = join(home, 'bin')
+  mkdirSync(bin)
+  symlinkSync(tool(helm), join(bin, 'helm'))
+  return { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: home, KUBECONFIG: join(home, 'kubeconfig'), HELM: tool('helm') }
+}
+
+interface TiltManifest {
+  Name: string
+  ImageTargets?: { selector: string; LiveUpdateSpec: { syncs?: { localPath: string; containerPath: string }[] } }[] | null
+  ResourceDependencies?: string[] | null
+  Labels?: Record<string, string> | null
+  DeployTarget?: { yaml?: string; ServeCmd?: { args?: string[] } } | null
+}
+
+function tiltfileResult(context = KIND_CONTEXT) {
+  const run = runWithChartDeps(tool('tilt'), ['alpha', 'tiltfile-result', '--file', 'Tiltfile'], offlineEnv(context, 'helm'))
+  const manifests = run.code === 0 ? (JSON.parse(run.stdout) as { Manifests: TiltManifest[] }).Manifests : []
+  return { ...run, manifests: new Map(manifests.map((m) => [m.Name, m])) }
+}
+
+/** packages/<folder> of every @expenses/* workspace package a service imports (from package.json). */
+function workspaceDeps(dir: string): string[] {
+  const byName = new Map(
+    readdirSync(join(repoRoot, 'packages'))
+      .filter((folder) => exists(`packages/${folder}/package.json`))
+      .map((folder) => [(JSON.parse(read(`packages/${folder}/package.json`)) as { name: string }).name, folder]),
+  )
+  const pkg = JSON.parse(read(`services/${dir}/package.json`)) as { dependencies?: Record<string, string> }
+  return Object.keys(pkg.dependencies ?? {}).flatMap((name) => byName.get(name) ?? [])
+}
+
+t.test('tilt evaluates the Tiltfile: every service image, chart resource, dependency and live_update sync', async (t) => {
+  const result = tiltfileResult()
+  t.equal(result.code, 0, `tilt alpha tiltfile-result:\n${result.stderr}`)
+  const { manifests } = result
+  for (const name of ['namespaces', 'kafka', 'kafka-ready', 'tsc-watch', 'kong-proxy']) t.ok(manifests.get(name), `resource ${name}`)
+  const kafkaYaml = manifests.get('kafka')?.DeployTarget?.yaml ?? ''
+  for (const kind of ['Kafka', 'KafkaNodePool', 'KafkaTopic', 'KafkaUser']) t.match(kafkaYaml, `kind: ${kind}\n`, `kafka deploys its ${kind}`)
+
+  for (const svc of services) {
+    const service = manifests.get(svc.chart)
+    t.same(service?.ImageTargets?.map((i) => i.selector), [svc.image], `${svc.chart} runs the image Tilt builds`)
+    t.match(service?.DeployTarget?.yaml ?? '', /kind: Deployment\n/, `${svc.chart} deploys its Deployment`)
+    const deps = ['kafka-ready', `${svc.chart}-postgresql`, `${svc.chart}-migrate`, ...(svc.chart === 'auth-service' ? [] : ['auth-service'])]
+    t.same([...(service?.ResourceDependencies ?? [])].sort(), deps.sort(), `${svc.chart} waits for Kafka, its database, its migration (and the JWKS)`)
+    t.same(manifests.get(`${svc.chart}-migrate`)?.ResourceDependencies, [`${svc.chart}-postgresql`], `${svc.chart} migrates after its Postgres`)
+    t.ok(manifests.get(`${svc.chart}-postgresql`), `${svc.chart}-postgresql resource`)
+
+    const syncs = (service?.ImageTargets?.[0]?.LiveUpdateSpec.syncs ?? []).map((s) => `${s.localPath} -> ${s.containerPath}`)
+    const expected = [`services/${svc.dir}`, ...workspaceDeps(svc.dir).map((folder) => `packages/${folder}`)].map((d) => `${d}/dist -> /app/${d}/dist`)
+    t.same(syncs.sort(), expected.sort(), `${svc.chart} live_update syncs its own and every imported package's dist/`)
+  }
+  const built = new Set([...manifests.values()].flatMap((m) => m.ImageTargets?.map((i) => i.selector) ?? []))
+  t.same([...built].sort(), clusterImages().sort(), 'Tilt builds exactly the images that run in the cluster, each used by a resource')
+  const deployed = [...manifests.values()].map((m) => m.DeployTarget?.yaml ?? '').join('\n---\n')
+  t.notMatch(deployed, /name: expenses-test-/, 'the `helm test` pods are filtered out')
+})
+
+t.test('tilt refuses to deploy to a kube context the Tiltfile does not allow', async (t) => {
+  const result = tiltfileResult('prod-cluster')
+  t.equal(result.code, 5, 'exit code 5: the Tiltfile failed')
+  t.match(result.stderr, /prod-cluster might be( a)? production/)
+})
+
+/** Fixed image references instead of a build, so skaffold render needs no Docker and no git tag. */
+function buildArtifacts(): string {
+  const builds = imageTargets().map((i) => ({ imageName: `expenses/${i.name}`, tag: `expenses/${i.name}:checked` }))
+  return tempFile('builds.json', JSON.stringify({ builds }))
+}
+
+function skaffold(args: string[]) {
+  return runWithChartDeps(tool('skaffold'), [...args, '--update-check=false', '--interactive=false'], offlineEnv(KIND_CONTEXT, 'helm3'))
+}
+
+t.test('skaffold parses skaffold.yaml and applies the prod profile', async (t) => {
+  for (const profile of ['dev', 'prod']) {
+    const r = skaffold(['diagnose', '--yaml-only', '-p', profile])
+    t.equal(r.code, 0, `skaffold diagnose -p ${profile}:\n${r.stderr}`)
+    const app = parseAllDocuments(r.stdout).map((d) => d.toJS() as SkaffoldConfig & { build?: { local?: { push?: boolean } } })
+    const config = app.find((c) => c.metadata.name === 'expenses-tracker')
+    const values = profile === 'prod' ? 'k8s/values/production.yaml' : 'k8s/values/dev.yaml'
+    t.same(config?.deploy?.helm?.releases[0]?.valuesFiles, [join(repoRoot, values)], `${profile} deploys with ${values}`)
+    t.equal(config?.build?.local?.push, profile === 'prod', `${profile}: push images ${profile === 'prod'}`)
+  }
+})
+
+t.test('skaffold rejects a skaffold.yaml with an unknown field', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'skaffold-'))
+  writeFileSync(join(dir, 'skaffold.yaml'), read('skaffold.yaml').replace('setValueTemplates:', 'setValueTemplate:'))
+  const r = skaffold(['diagnose', '--yaml-only', '-f', join(dir, 'skaffold.yaml')])
+  t.not(r.code, 0, 'skaffold diagnose fails')
+  t.match(r.stderr, /setValueTemplate/)
+})
+
+t.test('skaffold renders every service with its built image, and the result is schema-valid', async (t) => {
+  for (const profile of ['dev', 'prod']) {
+    const r = skaffold(['render', '--offline=true', '-p', profile, `--build-artifacts=${buildArtifacts()}`])
+    t.equal(r.code, 0, `skaffold render -p ${profile}:\n${r.stderr}`)
+    const objects = parseObjects(r.stdout)
+    const images = new Set(r.stdout.match(/image: \S+/g))
+    for (const image of clusterImages()) t.ok(images.has(`image: ${image}:checked`), `${profile}: ${image} runs as built`)
+    for (const svc of services) {
+      t.ok(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === svc.chart), `${profile}: ${svc.chart} Deployment`)
+    }
+    for (const kind of ['Namespace', 'Kafka', 'KafkaNodePool', 'KafkaTopic', 'KafkaUser']) t.ok(objects.some((o) => o.kind === kind), `${profile}: ${kind} from the platform config`)
+    t.same(kubeconform(r.stdout).problems, [], `${profile}: every rendered object is schema-valid`)
+  }
 })

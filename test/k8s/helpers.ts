@@ -14,12 +14,15 @@ export { repoRoot }
 export const KUBE_VERSION = '1.34.3'
 const TOOLS = join(repoRoot, '.tools')
 const K8S_SCHEMAS = join(TOOLS, 'schemas', `k8s-v${KUBE_VERSION}`)
-const CRD_SCHEMAS = join(repoRoot, 'test', 'k8s', 'schemas')
+// Strict schemas converted from the operators' own CRDs (Strimzi, Kong, prometheus-operator) by
+// scripts/tools/install.sh + scripts/k8s/gen-crd-schemas.ts.
+const CRD_SCHEMAS = join(TOOLS, 'schemas', 'crds')
 export const SERVICE_CHARTS = ['auth-service', 'user-service', 'ds-service', 'expense-service'] as const
 export const UMBRELLA = 'expenses-tracker'
-export const ALL_CHARTS = [...SERVICE_CHARTS, UMBRELLA] as const
+// The operator's chart has no routes or database, so it is not a service chart, but it gets every generic check.
+export const ALL_CHARTS = [...SERVICE_CHARTS, 'operator', UMBRELLA] as const
 
-export function tool(name: 'helm' | 'kubeconform'): string {
+export function tool(name: 'helm' | 'helm3' | 'kubeconform' | 'tilt' | 'skaffold'): string {
   const path = join(TOOLS, 'bin', name)
   if (!existsSync(path)) {
     throw new Error(`${path} is missing: run scripts/tools/install.sh (CI runs it from .ci/run)`)
@@ -27,9 +30,9 @@ export function tool(name: 'helm' | 'kubeconform'): string {
   return path
 }
 
-function k8sSchemas(): string {
-  if (!existsSync(K8S_SCHEMAS)) throw new Error(`${K8S_SCHEMAS} is missing: run scripts/tools/install.sh`)
-  return K8S_SCHEMAS
+function installed(dir: string): string {
+  if (!existsSync(dir)) throw new Error(`${dir} is missing: run scripts/tools/install.sh`)
+  return dir
 }
 
 export function composeSchemaPath(): string {
@@ -59,6 +62,21 @@ export interface Run {
 export function helm(args: string[]): Run {
   buildChartDeps()
   const r = spawnSync(tool('helm'), args, { cwd: repoRoot, encoding: 'utf8' })
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
+}
+
+/**
+ * Runs a program in the repo holding the lock buildChartDeps takes: tilt and skaffold read the vendored
+ * charts (and the Tiltfile rebuilds them) while other test files may be rebuilding them.
+ */
+export function runWithChartDeps(command: string, args: string[], env: NodeJS.ProcessEnv): Run {
+  buildChartDeps()
+  const r = spawnSync('flock', [join(TOOLS, 'helm-deps.lock'), command, ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+  })
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
 }
 
@@ -103,8 +121,8 @@ export interface Validation {
 }
 
 /**
- * kubeconform -strict against the generated Kubernetes schemas and the CRD schemas in
- * test/k8s/schemas; a kind without a schema is a problem, not a skip.
+ * kubeconform -strict against the generated Kubernetes schemas and the schemas made from the real
+ * CRDs; a kind without a schema is a problem, not a skip.
  */
 export function kubeconform(yamlText: string, extraSchemaLocations: string[] = []): Validation {
   const args = [
@@ -113,9 +131,9 @@ export function kubeconform(yamlText: string, extraSchemaLocations: string[] = [
     '-output',
     'json',
     '-schema-location',
-    `${k8sSchemas()}/{{ .ResourceKind }}{{ .KindSuffix }}.json`,
+    `${installed(K8S_SCHEMAS)}/{{ .ResourceKind }}{{ .KindSuffix }}.json`,
     '-schema-location',
-    `${CRD_SCHEMAS}/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`,
+    `${installed(CRD_SCHEMAS)}/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`,
     ...extraSchemaLocations.flatMap((l) => ['-schema-location', l]),
     '-',
   ]
