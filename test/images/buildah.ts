@@ -101,7 +101,14 @@ export async function workingContainer(ref: string) {
  * from its config - so a service that writes outside /tmp, or an image whose config is wrong, fails
  * here. The process chain execs into node, so a signal to the returned child reaches node itself.
  */
-export async function runReadOnly(ref: string, config: ImageConfig, env: Record<string, string>, argv?: readonly string[]) {
+export async function runReadOnly(
+  ref: string,
+  config: ImageConfig,
+  env: Record<string, string>,
+  argv?: readonly string[],
+  /** Host files copied into the container's /tmp (file name -> host path), e.g. a kubeconfig. */
+  tmpFiles: Record<string, string> = {},
+) {
   const from = await buildah(['from', '--pull=never', ref])
   if (from.code !== 0) throw new Error(`buildah from ${ref}: ${from.stderr.trim()}`)
   const id = from.stdout.trim().split('\n').pop()!
@@ -117,6 +124,7 @@ export async function runReadOnly(ref: string, config: ImageConfig, env: Record<
     'mount --bind "$root" "$root"',
     'mount -o remount,bind,ro "$root"',
     'mount -t tmpfs -o size=64m,mode=1777 tmpfs "$root/tmp"',
+    ...Object.entries(tmpFiles).map(([name, host]) => `install -m 0644 ${JSON.stringify(host)} "$root/tmp/"${JSON.stringify(name)}`),
     'mount -t proc proc "$root/proc"',
     'mount --rbind /dev "$root/dev"',
     // env -i: the image's ENV plus the pod's variables, nothing of this test process.

@@ -22,6 +22,8 @@ import t from 'tap'
 import { imageTargets } from '../../scripts/k8s/services.js'
 import { serviceProcesses, upstreamEnvVar } from '../../scripts/system/services.js'
 import { buildImages, inspectImage, missingBuilder, repoRoot, runReadOnly, workingContainer, type ImageConfig } from './buildah.js'
+// The operator's test control plane: a real etcd + kube-apiserver with Kong's KongConsumer CRD.
+import { CONSUMER, managedKids, newNamespace, startControlPlane } from '../../services/operator/test/helper.js'
 
 // Building five images on two cores (cold: the monorepo compile and five dependency installs).
 t.setTimeout(45 * 60_000)
@@ -121,6 +123,7 @@ if (missing === undefined) {
   })
 
   t.test('the images migrate, run together, serve a user through the gateway image, and stop gracefully', async (t) => {
+    const suite = t
     const admin = new pg.Client({ connectionString: requireEnv('POSTGRES_ADMIN_URL') })
     await admin.connect()
     t.teardown(() => admin.end())
@@ -147,10 +150,10 @@ if (missing === undefined) {
     }
 
     const configs = new Map<string, ImageConfig>()
-    const launch = async (name: string, env: Record<string, string>, argv?: readonly string[]) => {
+    const launch = async (name: string, env: Record<string, string>, argv?: readonly string[], tmpFiles?: Record<string, string>) => {
       if (!built.has(name)) throw new Error(`${name} was not built`)
       if (!configs.has(name)) configs.set(name, (await inspectImage(ref(name))).config)
-      const run = await runReadOnly(ref(name), configs.get(name)!, env, argv)
+      const run = await runReadOnly(ref(name), configs.get(name)!, env, argv, tmpFiles)
       containers.push(run)
       let output = ''
       const keep = (c: Buffer) => (output = (output + c.toString()).slice(-20_000))
@@ -189,8 +192,10 @@ if (missing === undefined) {
     const urlOf = (name: string) => `http://127.0.0.1:${ports.get(name)}`
     const jwksUrl = `${urlOf('auth-service')}/auth/v1/jwks`
 
-    const start = async (name: string, env: Record<string, string>) => {
-      const { child, output } = await launch(name, {
+    const start = async (name: string, env: Record<string, string>, tmpFiles?: Record<string, string>) => {
+      const { child, output } = await launch(
+        name,
+        {
         PORT: String(ports.get(name)),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
@@ -199,7 +204,10 @@ if (missing === undefined) {
         // Own consumer groups: never take partitions from the other tests' consumers on the shared Kafka.
         KAFKA_GROUP_ID: `${name}-image-${suffix}`,
         ...env,
-      })
+        },
+        undefined,
+        tmpFiles,
+      )
       running.push({ name, child, output })
       await eventually(async () => {
         if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${output().slice(-1500)}`)
@@ -258,6 +266,23 @@ if (missing === undefined) {
         return body.items?.find((e) => e.messageId === messageId)
       }, 'the expense')
       t.match(expense, { amount: '499.00', currency: 'INR', type: 'debit' })
+    })
+
+    await t.test("the operator image syncs auth-service's signing keys from the auth image into Kong credentials on a real kube-apiserver", async (t) => {
+      // Lives until the end of the suite: the operator still talks to it when SIGTERM comes.
+      const plane = await startControlPlane(suite)
+      const namespace = await newNamespace(plane.clients)
+      await start('operator', { OPERATOR_NAMESPACE: namespace, KONG_CONSUMER_NAME: CONSUMER, KUBECONFIG: '/tmp/kubeconfig', SYNC_INTERVAL_MS: '2000' }, {
+        kubeconfig: plane.kube.kubeconfigPath,
+      })
+      const jwks = (await (await fetch(jwksUrl)).json()) as { keys: Array<{ kid: string }> }
+      const kids = jwks.keys.map((k) => k.kid).sort()
+      t.ok(kids.length > 0, 'auth-service publishes keys')
+      const synced = await eventually(async () => {
+        const managed = await managedKids(plane.clients, namespace)
+        return managed.length === kids.length ? managed : undefined
+      }, 'the operator to write one credential per key')
+      t.same(synced, kids, 'one Kong jwt credential per auth-service key')
     })
 
     await t.test('SIGTERM stops every image gracefully', async (t) => {
