@@ -67,6 +67,16 @@ const quantity = (description: string, value: string): JsonSchema => ({
   default: value,
 })
 
+/** Pod metadata and placement values, the same in every chart built on charts/lib's Deployment. */
+export function podPlacementValues(): Record<string, JsonSchema> {
+  return {
+    podAnnotations: stringMap('pod annotations'),
+    podLabels: stringMap('extra pod labels (never part of selectors)'),
+    nodeSelector: stringMap('node selector'),
+    tolerations: list('tolerations', { type: 'object' }),
+  }
+}
+
 export function resources(what: string, cpu: [string, string], memory: [string, string]): JsonSchema {
   const pair = (kind: string, i: 0 | 1) =>
     obj(`${what} ${kind}`, { cpu: quantity(`CPU ${kind}`, cpu[i]), memory: quantity(`memory ${kind}`, memory[i]) }, ['cpu', 'memory'])
@@ -134,10 +144,7 @@ export function serviceValuesSchema(d: ServiceChartDefaults): JsonSchema {
     env: stringMap('extra non-secret environment variables (ConfigMap)'),
     envFromSecrets: list('existing Secrets added with envFrom (extra credentials)', { type: 'string', minLength: 1 }),
     resources: resources('service container', ['100m', '500m'], ['128Mi', '256Mi']),
-    podAnnotations: stringMap('pod annotations'),
-    podLabels: stringMap('extra pod labels (never part of selectors)'),
-    nodeSelector: stringMap('node selector'),
-    tolerations: list('tolerations', { type: 'object' }),
+    ...podPlacementValues(),
     serviceAccount: obj('ServiceAccount', {
       create: bool('create a ServiceAccount', true),
       name: str('name; empty = fullname (or "default" when create is false)', ''),
