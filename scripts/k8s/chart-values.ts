@@ -67,6 +67,18 @@ const quantity = (description: string, value: string): JsonSchema => ({
   default: value,
 })
 
+/** The `metrics` values: an optional ServiceMonitor, as every chart's lib templates render it. */
+export function metricsValues(): JsonSchema {
+  return obj('Prometheus', {
+    serviceMonitor: obj('ServiceMonitor (prometheus-operator)', {
+      enabled: bool('create a ServiceMonitor', false),
+      interval: str('scrape interval', '30s'),
+      scrapeTimeout: str('scrape timeout', '10s'),
+      labels: stringMap('labels your Prometheus selects ServiceMonitors by'),
+    }),
+  })
+}
+
 /** Pod metadata and placement values, the same in every chart built on charts/lib's Deployment. */
 export function podPlacementValues(): Record<string, JsonSchema> {
   return {
@@ -175,14 +187,7 @@ export function serviceValuesSchema(d: ServiceChartDefaults): JsonSchema {
       }),
       extraEgress: list('extra NetworkPolicyEgressRules, e.g. an external database CIDR', { type: 'object' }),
     }),
-    metrics: obj('Prometheus', {
-      serviceMonitor: obj('ServiceMonitor (prometheus-operator)', {
-        enabled: bool('create a ServiceMonitor', false),
-        interval: str('scrape interval', '30s'),
-        scrapeTimeout: str('scrape timeout', '10s'),
-        labels: stringMap('labels your Prometheus selects ServiceMonitors by'),
-      }),
-    }),
+    metrics: metricsValues(),
     auth: obj('access-token verification', {
       issuer: str('JWT_ISSUER', 'expenses-tracker'),
       audience: str('JWT_AUDIENCE', 'expenses-api'),

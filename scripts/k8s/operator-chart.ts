@@ -13,6 +13,7 @@ import {
   type JsonSchema,
   libSchema,
   list,
+  metricsValues,
   obj,
   podPlacementValues,
   resources,
@@ -64,14 +65,7 @@ export function operatorValuesSchema(jwksUrl: string): JsonSchema {
       enabled: bool('create a NetworkPolicy', true),
       prometheusNamespace: str('namespace of Prometheus, allowed to scrape /metrics', 'monitoring'),
     }),
-    metrics: obj('Prometheus', {
-      serviceMonitor: obj('ServiceMonitor (prometheus-operator)', {
-        enabled: bool('create a ServiceMonitor', false),
-        interval: str('scrape interval', '30s'),
-        scrapeTimeout: str('scrape timeout', '10s'),
-        labels: stringMap('labels your Prometheus selects ServiceMonitors by'),
-      }),
-    }),
+    metrics: metricsValues(),
   })
   return { $schema: 'http://json-schema.org/draft-07/schema#', title: 'operator values', ...schema }
 }

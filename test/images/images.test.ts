@@ -15,10 +15,10 @@
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
-import { createServer } from 'node:net'
 import path from 'node:path'
 import pg from 'pg'
 import t from 'tap'
+import { freePorts, requireEnv } from '@expenses/testing'
 import { imageTargets } from '../../scripts/k8s/services.js'
 import { serviceProcesses, upstreamEnvVar } from '../../scripts/system/services.js'
 import { buildImages, inspectImage, missingBuilder, repoRoot, runReadOnly, workingContainer, type ImageConfig } from './buildah.js'
@@ -35,23 +35,6 @@ const NODE_MAJOR = 'v24.'
 const targets = imageTargets()
 const ref = (name: string) => `expenses/${name}:dev`
 const migrating = new Map(serviceProcesses.filter((s) => s.migrates && s.databaseEnv).map((s) => [s.name, s.databaseEnv!]))
-
-function requireEnv(name: string): string {
-  const value = process.env[name]
-  if (!value) throw new Error(`${name} is not set: run the tests with \`npm test\`, which starts Postgres and Kafka`)
-  return value
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
@@ -187,8 +170,8 @@ if (missing === undefined) {
       }
     })
 
-    const ports = new Map<string, number>()
-    for (const target of targets) ports.set(target.name, await freePort())
+    const free = await freePorts(targets.length)
+    const ports = new Map(targets.map((target, i) => [target.name, free[i]!]))
     const urlOf = (name: string) => `http://127.0.0.1:${ports.get(name)}`
     const jwksUrl = `${urlOf('auth-service')}/auth/v1/jwks`
 

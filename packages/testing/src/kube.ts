@@ -228,7 +228,7 @@ function get(url: string, token: string, ca: string): Promise<number> {
 }
 
 /** `count` distinct free TCP ports on 127.0.0.1 (held open together so they differ). */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => new Promise<Server>((resolve, reject) => {
       const server = createServer()

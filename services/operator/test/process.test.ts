@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import path from 'node:path'
 import t from 'tap'
-import { startRotatingTokenIssuer, waitFor } from '@expenses/testing'
+import { freePorts, startRotatingTokenIssuer, waitFor } from '@expenses/testing'
 import { managedKids, newNamespace, startControlPlane } from './helper.js'
 
 // src/main.ts as a real process (the image's `node dist/main.js`), talking to the real apiserver
@@ -10,13 +9,7 @@ import { managedKids, newNamespace, startControlPlane } from './helper.js'
 const { kube, clients } = await startControlPlane(t)
 const main = path.resolve(import.meta.dirname, '../src/main.ts')
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+const freePort = async (): Promise<number> => (await freePorts(1))[0]!
 
 function startMain(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import=tsx', '--conditions=@expenses/source', main], {
