@@ -75,6 +75,10 @@ spec:
             matchLabels:
               {{- include "lib.labels.matchLabels" (list $) | nindent 14 }}
         {{- end }}
+      {{- with include "lib.migration.waitContainer" . }}
+      initContainers:
+        {{- . | nindent 8 }}
+      {{- end }}
       containers:
         - name: {{ include "lib.names.name" . }}
           image: {{ include "lib.images.image" (dict "image" .Values.image "ctx" .) }}

@@ -73,14 +73,39 @@ interface AppliedRow {
   rolled_back_at: Date | null
 }
 
-export async function migrate(options: { databaseUrl: string; migrationsDir: string; logger?: MigrationLogger }): Promise<MigrateResult> {
-  const migrations = await readMigrations(options.migrationsDir)
-  const client = new pg.Client({ connectionString: options.databaseUrl, application_name: 'migrate' })
-  try {
-    await client.connect()
-  } catch (error) {
-    throw new MigrationError(`Cannot connect to the database to migrate: ${(error as Error).message}. Check DATABASE_URL.`)
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Connects, retrying for up to `connectTimeoutMs` (0: one try). In a cluster the migration Job and its
+ * database start together, and a Job pod that fails on the first ECONNREFUSED would count as a failed
+ * pod and a restart; retrying here keeps the first attempt the only one.
+ */
+export async function connectForMigration(databaseUrl: string, connectTimeoutMs = 0): Promise<pg.Client> {
+  const deadline = Date.now() + connectTimeoutMs
+  for (;;) {
+    const client = new pg.Client({ connectionString: databaseUrl, application_name: 'migrate', connectionTimeoutMillis: 10_000 })
+    try {
+      await client.connect()
+      return client
+    } catch (error) {
+      await client.end().catch(() => undefined)
+      if (Date.now() >= deadline) {
+        const waited = connectTimeoutMs > 0 ? ` (retried for ${Math.round(connectTimeoutMs / 1000)}s)` : ''
+        throw new MigrationError(`Cannot connect to the database to migrate${waited}: ${(error as Error).message}. Check DATABASE_URL.`)
+      }
+      await sleep(Math.min(1000, Math.max(0, deadline - Date.now())))
+    }
   }
+}
+
+export async function migrate(options: {
+  databaseUrl: string
+  migrationsDir: string
+  logger?: MigrationLogger
+  connectTimeoutMs?: number
+}): Promise<MigrateResult> {
+  const migrations = await readMigrations(options.migrationsDir)
+  const client = await connectForMigration(options.databaseUrl, options.connectTimeoutMs)
   const result: MigrateResult = { applied: [], alreadyApplied: [] }
   try {
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK_ID])
@@ -137,19 +162,103 @@ async function applyOne(client: pg.Client, migration: MigrationFile): Promise<vo
 }
 
 /**
+ * The migrations of the folder that the database has not finished applying, in order. A database with
+ * no bookkeeping table yet has all of them pending. Read-only: takes no lock and creates nothing.
+ */
+export async function pendingMigrations(options: { databaseUrl: string; migrationsDir: string; connectTimeoutMs?: number }): Promise<string[]> {
+  const migrations = await readMigrations(options.migrationsDir)
+  const client = await connectForMigration(options.databaseUrl, options.connectTimeoutMs)
+  try {
+    const { rows: table } = await client.query<{ exists: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS exists`)
+    if (!table[0]?.exists) return migrations.map((m) => m.name)
+    const { rows } = await client.query<AppliedRow>(
+      'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    )
+    const done = new Set(rows.map((r) => r.migration_name))
+    return migrations.filter((m) => !done.has(m.name)).map((m) => m.name)
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
+
+/**
+ * Waits until every migration of the folder is applied: what a service's init container runs, so the
+ * service never starts against an older schema while the migration Job is still at work. Connection
+ * failures count as "not yet" until the deadline.
+ */
+export async function waitForMigrations(options: {
+  databaseUrl: string
+  migrationsDir: string
+  timeoutMs: number
+  intervalMs?: number
+  onWaiting?: (pending: string[]) => void
+}): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs
+  let pending: string[] = []
+  let lastError = ''
+  for (;;) {
+    try {
+      pending = await pendingMigrations({ databaseUrl: options.databaseUrl, migrationsDir: options.migrationsDir })
+      lastError = ''
+      if (pending.length === 0) return
+      options.onWaiting?.(pending)
+    } catch (error) {
+      if (error instanceof MigrationError && !/Cannot connect/.test(error.message)) throw error
+      lastError = (error as Error).message
+    }
+    if (Date.now() >= deadline) {
+      throw new MigrationError(
+        lastError
+          ? `Gave up waiting for the migrations after ${Math.round(options.timeoutMs / 1000)}s: ${lastError}`
+          : `Gave up waiting for the migrations after ${Math.round(options.timeoutMs / 1000)}s; still pending: ${pending.join(', ')}. Is the migration Job running?`,
+      )
+    }
+    await sleep(Math.min(options.intervalMs ?? 1000, Math.max(0, deadline - Date.now())))
+  }
+}
+
+/** A non-negative integer of milliseconds from the environment, or the default; anything else is an error. */
+function milliseconds(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!/^\d+$/.test(raw)) throw new MigrationError(`${name} must be a whole number of milliseconds, got ${JSON.stringify(raw)}`)
+  return Number(raw)
+}
+
+/**
  * The body of every service's `migrate` command: reads DATABASE_URL, applies the migrations, prints one
  * line per migration, exits 1 with one clear line on failure.
  */
-export async function runMigrateCommand(service: string, migrationsDir: string): Promise<void> {
+export async function runMigrateCommand(service: string, migrationsDir: string, argv = process.argv.slice(2)): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL
   if (!databaseUrl) {
     console.error(`${service}: DATABASE_URL is not set; set it to the service's Postgres connection string.`)
     process.exit(1)
   }
+  const unknown = argv.filter((a) => a !== '--wait')
+  if (unknown.length > 0) {
+    console.error(`${service}: unknown argument ${unknown[0]}; migrate takes only --wait (wait until another process has migrated)`)
+    process.exit(2)
+  }
   try {
+    if (argv.includes('--wait')) {
+      let told = false
+      await waitForMigrations({
+        databaseUrl,
+        migrationsDir,
+        timeoutMs: milliseconds('MIGRATION_WAIT_TIMEOUT_MS', 600_000),
+        onWaiting: (pending) => {
+          if (!told) console.log(`${service}: waiting for ${pending.length} migration(s) to be applied: ${pending.join(', ')}`)
+          told = true
+        },
+      })
+      console.log(`${service}: database schema is current`)
+      return
+    }
     const result = await migrate({
       databaseUrl,
       migrationsDir,
+      connectTimeoutMs: milliseconds('MIGRATION_CONNECT_TIMEOUT_MS', 0),
       logger: { info: (obj) => console.log(`${service}: applied ${(obj as { migration: string }).migration}`) },
     })
     console.log(`${service}: database is up to date (${result.applied.length} applied, ${result.alreadyApplied.length} already applied)`)
