@@ -15,6 +15,7 @@ import { stringify } from 'yaml'
 import {
   bool,
   globalSchema,
+  int,
   imageSchema,
   libSchema,
   type JsonSchema,
@@ -30,8 +31,9 @@ import { OPERATOR_CHART, operatorChartFiles, operatorValuesSchema } from './oper
 import { readRouteTable, repoRoot, routesFile } from './routes.js'
 import { composeFile } from './compose.js'
 import { dockerfile } from './dockerfile.js'
-import { chartedServices, imageTargets, type ServiceInfo } from './services.js'
+import { chartedServices, GATEWAY_PORT, imageTargets, KAFKA_CLUSTER, type ServiceInfo } from './services.js'
 import { kafkaTopics, kafkaUsers } from './strimzi.js'
+import { allTopicSpecs } from '../../packages/events/src/topics.js'
 
 export const CHART_VERSION = '0.1.0'
 export const LIB_VERSION = '0.1.0'
@@ -136,8 +138,40 @@ function umbrellaSchema(services: ServiceInfo[]): JsonSchema {
         ),
       }),
     }),
-    tests: obj('`helm test` pods calling the API through the Kong proxy', {
-      proxyUrl: str('Kong proxy base URL as seen from inside the cluster', 'http://kong-gateway-proxy.kong.svc.cluster.local'),
+    gateway: obj(
+      "the project's own gateway (services/gateway) for clusters without Kong: the same route table (files/routes.yaml, api/routes.yaml in its image)",
+      {
+        enabled: bool('deploy it (a Deployment and Service named gateway)', false),
+        replicaCount: int('replicas (2+ adds a PodDisruptionBudget)', 1),
+        image: imageSchema('gateway', '', 'expenses/gateway', ''),
+        logLevel: str('LOG_LEVEL', 'info', { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] }),
+        preStopSleepSeconds: int('pause before SIGTERM while kube-proxy drops the endpoint', 5),
+        service: obj('its Service', {
+          type: str('ClusterIP, or NodePort to reach it from outside the cluster', 'ClusterIP', { enum: ['ClusterIP', 'NodePort'] }),
+          port: int('Service port', GATEWAY_PORT, { minimum: 1, maximum: 65535 }),
+          nodePort: int('NodePort (type NodePort); 0 = one picked by Kubernetes', 0, { maximum: 32767 }),
+        }),
+        resources: resources('gateway container', ['50m', '500m'], ['96Mi', '256Mi']),
+      },
+    ),
+    devKafka: obj(
+      'a single-node KRaft Kafka for clusters without the Strimzi operator (dev only: plaintext, no SASL; set every service\'s kafka.sasl.enabled=false)',
+      {
+        enabled: bool('deploy it', false),
+        clusterName: str("the services' kafka.clusterName: the Service is <clusterName>-kafka-bootstrap:9092, as Strimzi names it", KAFKA_CLUSTER, {
+          minLength: 1,
+        }),
+        image: imageSchema('Kafka (a KRaft broker + controller; scripts/cluster/images/kafka)', 'docker.io', 'expenses/kafka', '4.1.1'),
+        heapOptions: str('KAFKA_HEAP_OPTS', '-Xms256m -Xmx512m'),
+        persistence: obj('the log volume', {
+          size: str('PVC size', '2Gi'),
+          storageClass: str('StorageClass; empty = the default', ''),
+        }),
+        resources: resources('Kafka container', ['100m', '1'], ['768Mi', '1Gi']),
+      },
+    ),
+    tests: obj('`helm test` pods calling the API through the Kong proxy (or the gateway)', {
+      proxyUrl: str('Kong proxy (or gateway) base URL as seen from inside the cluster', 'http://kong-gateway-proxy.kong.svc.cluster.local'),
       image: imageSchema('test (curl)', 'docker.io', 'curlimages/curl', '8.17.0'),
       resources: resources('test container', ['10m', '100m'], ['16Mi', '64Mi']),
     }),
@@ -217,6 +251,44 @@ ${valuesTable(own)}
 `
 }
 
+/** The umbrella without Kong and Strimzi: the gateway in front, the dev Kafka behind. */
+function noKongValues(services: ServiceInfo[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {
+    gateway: { enabled: true, service: { type: 'NodePort', nodePort: 30080 } },
+    devKafka: { enabled: true },
+    tests: { proxyUrl: `http://gateway:${GATEWAY_PORT}` },
+  }
+  for (const svc of services) {
+    // The gateway is an in-namespace client of every service (with Kong it is the ingress namespace).
+    values[svc.chart] = { kafka: { sasl: { enabled: false } }, networkPolicy: { allowFromApps: [...svc.allowFromApps, 'expenses-tracker-gateway'] } }
+  }
+  return values
+}
+
+/** k8s/values/local-cluster.yaml: npm run cluster:up's values, on top of noKongValues. */
+function localClusterValues(services: ServiceInfo[]): string {
+  const local: Record<string, unknown> = noKongValues(services)
+  const image = { registry: 'docker.io', tag: 'dev', pullPolicy: 'IfNotPresent' }
+  local.gateway = { ...(local.gateway as object), image: { ...image, repository: 'expenses/gateway' } }
+  local.tests = { ...(local.tests as object), image: { registry: 'docker.io', repository: 'expenses/curl', tag: 'bookworm', pullPolicy: 'IfNotPresent' } }
+  for (const svc of services) {
+    local[svc.chart] = {
+      ...(local[svc.chart] as object),
+      // One node: one replica each; the PodDisruptionBudget stays (maxUnavailable), proving drains.
+      replicaCount: 1,
+      image: { ...image, repository: `expenses/${svc.chart}` },
+      postgresql: { image: { registry: 'docker.io', repository: 'expenses/postgres', tag: '15', pullPolicy: 'IfNotPresent' } },
+    }
+  }
+  local[OPERATOR_CHART] = { image: { ...image, repository: `expenses/${OPERATOR_CHART}` } }
+  return `# yaml-language-server: $schema=../../charts/${UMBRELLA}/values.schema.json
+# ${GENERATED}
+# The local single-node cluster (npm run cluster:up, scripts/cluster/cluster.sh): no registry, so every
+# image is built here and imported into containerd (IfNotPresent, never pulled); no Kong and no Strimzi
+# operator, so the project's gateway on NodePort 30080 and the chart's dev Kafka.
+${stringify(local)}`
+}
+
 /** Every generated file: repo-relative path -> content. */
 export function generatedFiles(): Record<string, string> {
   const table = readRouteTable()
@@ -269,6 +341,13 @@ export function generatedFiles(): Record<string, string> {
   files[`${umbrella}/values.schema.json`] = json(umbrellaSchema(services))
   files[`${umbrella}/README.md`] = umbrellaReadme(services)
   files[`${umbrella}/files/routes.yaml`] = readFileSync(routesFile, 'utf8')
+  files[`${umbrella}/files/topics.txt`] = allTopicSpecs()
+    .map((t) => `${t.name} ${t.partitions} ${t.retentionMs}`)
+    .join('\n')
+    .concat('\n')
+  files[`${umbrella}/ci/no-kong-values.yaml`] =
+    `# A cluster without Kong and Strimzi: the project's gateway (NodePort) and the dev Kafka, no SASL.\n${stringify(noKongValues(services))}`
+  files['k8s/values/local-cluster.yaml'] = localClusterValues(services)
   for (const target of imageTargets(table)) files[`services/${target.dir}/Dockerfile`] = dockerfile(target)
   files['compose.yaml'] = `# ${GENERATED}\n# Local stack without a cluster (docs/kubernetes.md): docker compose up --build; API on localhost:8000 (Kong).\n${stringify(composeFile(services), { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' })}`
   files['k8s/kong/kong.yml'] = `# ${GENERATED}\n# DB-less Kong configuration for compose.yaml, from api/routes.yaml.\n${stringify(kongDeclarative(table), { lineWidth: 0 })}`

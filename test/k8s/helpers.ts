@@ -82,9 +82,12 @@ export function runWithChartDeps(command: string, args: string[], env: NodeJS.Pr
 
 export function ciValuesFiles(chart: string): string[] {
   const dir = join(repoRoot, 'charts', chart, 'ci')
-  return readdirSync(dir)
+  const files = readdirSync(dir)
     .filter((f) => f.endsWith('-values.yaml'))
     .map((f) => join(dir, f))
+  // What `npm run cluster:up` installs is held to the same rules as the chart's own examples.
+  if (chart === 'expenses-tracker') files.push(join(repoRoot, 'k8s/values/local-cluster.yaml'))
+  return files
 }
 
 export function template(chart: string, args: string[] = []): Run {

@@ -16,6 +16,7 @@ interface Container {
   }
   livenessProbe?: { httpGet?: { path?: string } }
   readinessProbe?: { httpGet?: { path?: string } }
+  env?: { name: string; value?: string }[]
 }
 
 interface PodSpec {
@@ -33,7 +34,7 @@ function podSpecOf(object: K8sObject): PodSpec | undefined {
   return ['Deployment', 'StatefulSet', 'Job', 'DaemonSet'].includes(object.kind) ? template?.spec : undefined
 }
 
-function containerProblems(object: K8sObject, pod: PodSpec, c: Container): string[] {
+function containerProblems(object: K8sObject, pod: PodSpec, c: Container, init = false): string[] {
   const where = `${object.kind}/${object.metadata.name} container ${c.name}`
   const problems: string[] = []
   if (!c.image || !/[:@]/.test(c.image) || c.image.endsWith(':latest')) problems.push(`${where}: image must be pinned (${c.image})`)
@@ -47,7 +48,8 @@ function containerProblems(object: K8sObject, pod: PodSpec, c: Container): strin
   if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation is not false`)
   if (sc.readOnlyRootFilesystem !== true) problems.push(`${where}: readOnlyRootFilesystem is not true`)
   if (!sc.capabilities?.drop?.includes('ALL')) problems.push(`${where}: capabilities.drop lacks ALL`)
-  if (LONG_RUNNING.has(object.kind)) {
+  // Init containers run to completion before the pod starts; Kubernetes allows them no probes.
+  if (LONG_RUNNING.has(object.kind) && !init) {
     if (!c.livenessProbe) problems.push(`${where}: no livenessProbe`)
     if (!c.readinessProbe) problems.push(`${where}: no readinessProbe`)
   }
@@ -62,7 +64,9 @@ function deploymentProblems(object: K8sObject, pod: PodSpec, configMaps: Map<str
     if (c.livenessProbe?.httpGet?.path !== '/healthz') problems.push(`${where}: liveness probe is not GET /healthz`)
     if (c.readinessProbe?.httpGet?.path !== '/readyz') problems.push(`${where}: readiness probe is not GET /readyz`)
   }
-  const shutdownMs = Number(configMaps.get(object.metadata.name)?.SHUTDOWN_TIMEOUT_MS ?? Number.NaN)
+  // From the service's ConfigMap, or (the gateway) from the container's own env.
+  const fromEnv = pod.containers?.[0]?.env?.find((e) => e.name === 'SHUTDOWN_TIMEOUT_MS')?.value
+  const shutdownMs = Number(configMaps.get(object.metadata.name)?.SHUTDOWN_TIMEOUT_MS ?? fromEnv ?? Number.NaN)
   const grace = pod.terminationGracePeriodSeconds ?? 30
   if (!(grace * 1000 > shutdownMs)) problems.push(`${where}: terminationGracePeriodSeconds ${grace}s <= SHUTDOWN_TIMEOUT_MS ${shutdownMs}ms`)
   return problems
@@ -79,7 +83,8 @@ export function workloadProblems(objects: readonly K8sObject[]): string[] {
     if (pod.securityContext?.seccompProfile?.type !== 'RuntimeDefault') {
       problems.push(`${object.kind}/${object.metadata.name}: pod seccompProfile is not RuntimeDefault`)
     }
-    for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) problems.push(...containerProblems(object, pod, c))
+    for (const c of pod.initContainers ?? []) problems.push(...containerProblems(object, pod, c, true))
+    for (const c of pod.containers ?? []) problems.push(...containerProblems(object, pod, c))
     if (object.kind === 'Deployment') problems.push(...deploymentProblems(object, pod, configMaps))
   }
   return problems
