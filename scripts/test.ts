@@ -68,6 +68,8 @@ async function tapBuildIsCurrent(): Promise<boolean> {
 }
 
 const FAULT_TEST = /\.fault\.test\.[cm]?[jt]s$/
+/** Tests on the real single-node Kubernetes (scripts/cluster/cluster.sh): the last phase, one file at a time. */
+const CLUSTER_TEST = /\.cluster\.test\.[cm]?[jt]s$/
 const LONG_TEST = /^test\/images\//
 
 interface TapRun {
@@ -88,6 +90,34 @@ async function runTap(args: readonly string[], env: NodeJS.ProcessEnv): Promise<
     summary = parseTapSummary(replay)
   }
   return { code, summary }
+}
+
+/**
+ * Starts the local cluster (its binaries and images are built on first use), runs the cluster tests one
+ * file at a time (each installs the chart itself), and stops the cluster again unless CLUSTER_KEEP=1.
+ * A cluster that does not come up counts as one failure, with the cluster script's own one-line reason.
+ */
+async function clusterPhase(files: string[], extra: string[], env: NodeJS.ProcessEnv): Promise<TapRun[]> {
+  if (flag('TEST_SKIP_CLUSTER')) {
+    console.log(`\n==> cluster tests: skipped (TEST_SKIP_CLUSTER), ${files.length} file(s) not run`)
+    return [{ code: 1, summary: { total: files.length, pass: 0, fail: files.length, todo: 0, skip: 0 } }]
+  }
+  const script = path.join(repoRoot, 'scripts/cluster/cluster.sh')
+  phase('cluster (npm run cluster:up --no-install: a real single-node Kubernetes, images imported)')
+  const up = await run('bash', [script, 'up', '--no-install'], env)
+  const runs: TapRun[] = []
+  if (up !== 0) {
+    console.error('cluster: did not come up (see the line above); the cluster tests count as failed')
+    runs.push({ code: 1, summary: { total: files.length, pass: 0, fail: files.length, todo: 0, skip: 0 } })
+  } else if (!interrupted) {
+    phase('cluster tests (tap, one file at a time)')
+    runs.push(await runTap([...extra, '--jobs=1', ...files], env))
+  }
+  if (!flag('CLUSTER_KEEP')) {
+    phase('stopping the cluster (CLUSTER_KEEP=1 keeps it)')
+    await run('bash', [script, 'down'], env)
+  }
+  return runs
 }
 
 function phase(name: string): void {
@@ -149,15 +179,17 @@ async function main(): Promise<{ code: number; line: string }> {
     await run(bin('tap'), ['list'], tapEnv, (chunk) => (listed += chunk), true)
     const files = listed.split('\n').map((l) => l.trim()).filter(Boolean)
     const fault = files.filter((f) => FAULT_TEST.test(f))
-    phase(`tests (tap${fault.length > 0 ? `, without the ${fault.length} fault test file(s)` : ''})`)
+    const cluster = files.filter((f) => CLUSTER_TEST.test(f))
+    phase(`tests (tap${fault.length + cluster.length > 0 ? `, without the ${fault.length} fault and ${cluster.length} cluster test file(s)` : ''})`)
     // tap starts files in the order given: the longest (the image builds, ~10 min) first, so it overlaps
     // the many short ones instead of running alone at the end.
-    const parallel = files.filter((f) => !FAULT_TEST.test(f)).sort((a, b) => Number(LONG_TEST.test(b)) - Number(LONG_TEST.test(a)))
+    const parallel = files.filter((f) => !FAULT_TEST.test(f) && !CLUSTER_TEST.test(f)).sort((a, b) => Number(LONG_TEST.test(b)) - Number(LONG_TEST.test(a)))
     results.push(await runTap([...extra, ...parallel], tapEnv))
     if (fault.length > 0 && !interrupted) {
       phase('fault tests (tap, one file at a time)')
       results.push(await runTap([...extra, '--jobs=1', ...fault], tapEnv))
     }
+    if (cluster.length > 0 && !interrupted) results.push(...(await clusterPhase(cluster, extra, tapEnv)))
   }
   const tapCode = results.find((r) => r.code !== 0)?.code ?? 0
   const summary = results.reduce(

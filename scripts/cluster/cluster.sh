@@ -3,6 +3,7 @@
 #   npm run cluster:up       build what is missing, start the cluster, import the images, install the chart
 #   npm run cluster:down     stop everything and remove the cluster's state, undo the global changes
 #   npm run cluster:status   what runs, the node, the pods
+#   cluster.sh install       (re)install the chart on a running cluster; cluster.sh images: rebuild + import images
 #
 # Parts (all built here; see docs/kubernetes.md, "The local cluster"):
 #   etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy  .tools/bin (install-kube.sh)
@@ -435,7 +436,8 @@ import_images() {
   bash "$ROOT/scripts/k8s/build-images.sh" "${names[@]}"
   bash "$ROOT/scripts/cluster/images.sh"
   mkdir -p "$STATE/images"
-  for image in $(buildah --storage-driver overlay images --format '{{.Name}}:{{.Tag}}' | sed -n 's#^localhost/\(expenses/[^:]*:.*\)#\1#p'); do
+  # expenses/debian is only the base the platform images build on; pods never run it.
+  for image in $(buildah --storage-driver overlay images --format '{{.Name}}:{{.Tag}}' | sed -n 's#^localhost/\(expenses/[^:]*:.*\)#\1#p' | grep -v '^expenses/debian:'); do
     id=$(buildah --storage-driver overlay inspect --type image --format '{{.FromImageID}}' "$image")
     if ctr images ls -q "name==docker.io/$image" 2>/dev/null | grep -q . && [[ -f "$STATE/images/$(tr '/:' '__' <<<"$image").id" && $(cat "$STATE/images/$(tr '/:' '__' <<<"$image").id") == "$id" ]]; then
       continue
@@ -551,6 +553,10 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
     up) shift; up "$@" ;;
     down) down ;;
     status) status ;;
-    *) die "usage: cluster.sh up [--no-install|--no-images] | down | status" ;;
+    # The chart alone, on a cluster that is up (what the cluster tests and a re-install after a change use).
+    install) running kube-apiserver || die "the cluster is not running: npm run cluster:up"; install_chart; echo "Gateway: $(gateway_url)" ;;
+    # Images alone: rebuild what changed and import it (then \`kubectl rollout restart\` or install).
+    images) running containerd || die "the cluster is not running: npm run cluster:up"; import_images ;;
+    *) die "usage: cluster.sh up [--no-install|--no-images] | install | images | down | status" ;;
   esac
 fi
