@@ -424,7 +424,8 @@ dns_up() {
 crds_up() {
   [[ -d "$ROOT/.tools/crds" ]] || die ".tools/crds is missing: run bash scripts/tools/install.sh"
   kubectl apply --server-side -f "$ROOT/.tools/crds/kong" -f "$ROOT/.tools/crds/strimzi" -f "$ROOT/.tools/crds/prometheus-operator" >/dev/null
-  kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
+  # `kubectl wait` fails at once on a CRD whose status has no conditions yet (just created), so poll it.
+  wait_for "the CRDs to be Established" 60 "" kubectl wait --for=condition=Established crd --all --timeout=5s
 }
 
 # ------------------------------------------------------------------------------------------- images

@@ -110,7 +110,7 @@ kafka_image() {
   hash=$(echo "$(source_hash kafka) $KAFKA_VERSION" | sha256sum | cut -c1-16)
   current "$image" "$hash" && return 0
   if [[ ! -f "$lib/.complete" ]]; then
-    (cd "$ROOT" && node --import=tsx -e "import('./scripts/infra/kafka.ts').then((m) => m.ensureKafkaJars(process.argv[1]))" "$lib")
+    (cd "$ROOT" && node --import=tsx --conditions=@expenses/source -e "import('./scripts/infra/kafka.ts').then((m) => m.ensureKafkaJars(process.argv[1]))" "$lib")
   fi
   rm -rf "$context"
   cp -r "$SRC/kafka" "$context"
