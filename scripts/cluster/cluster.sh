@@ -93,6 +93,15 @@ start() {
   echo $! >"$RUN/$name.pid"
 }
 
+# write_file PATH < content: replaces PATH only when the content differs. A running kube-proxy exits when its
+# config file changes, and a re-run of `up` must leave what already runs alone.
+write_file() {
+  local tmp
+  tmp=$(mktemp "$1.XXXXXX")
+  cat >"$tmp"
+  if [[ -f $1 ]] && cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; fi
+}
+
 # wait_for WHAT SECONDS NAME CMD...: polls CMD each second; fails early (with the log's tail) if NAME died.
 wait_for() {
   local what=$1 seconds=$2 name=$3 deadline=$((SECONDS + $2))
@@ -137,7 +146,7 @@ cert() {
 kubeconfig() {
   local file=$1 user=$2 server=${3:-https://$NODE_IP:$APISERVER_PORT}
   [[ -f $file ]] && return 0
-  cat >"$file" <<EOF
+  write_file "$file" <<EOF
 apiVersion: v1
 kind: Config
 clusters:
@@ -217,7 +226,7 @@ network_up() {
   iptables -C FORWARD -i "$BRIDGE" ! -o "$BRIDGE" -j DROP 2>/dev/null || iptables -I FORWARD 1 -i "$BRIDGE" ! -o "$BRIDGE" -j DROP
   iptables -C FORWARD -o "$BRIDGE" ! -i "$BRIDGE" -j DROP 2>/dev/null || iptables -I FORWARD 1 -o "$BRIDGE" ! -i "$BRIDGE" -j DROP
   mkdir -p "$STATE/cni/net.d" "$STATE/cni/ipam"
-  cat >"$STATE/cni/net.d/10-expenses.conflist" <<EOF
+  write_file "$STATE/cni/net.d/10-expenses.conflist" <<EOF
 {
   "cniVersion": "1.0.0",
   "name": "expenses",
@@ -247,7 +256,7 @@ network_down() {
 # ---------------------------------------------------------------------------------------------- parts
 containerd_up() {
   mkdir -p "$STATE/containerd"
-  cat >"$STATE/containerd/config.toml" <<EOF
+  write_file "$STATE/containerd/config.toml" <<EOF
 # containerd for the local cluster: its own root, state and socket, so it never meets a system containerd.
 version = 2
 root = "$STATE/containerd/root"
@@ -318,7 +327,7 @@ kubelet_up() {
   mkdir -p "$STATE/kubelet" "$STATE/pod-logs"
   # Pods get this as resolv.conf for dnsPolicy Default: no upstream (the node's resolver is not theirs to use).
   : >"$STATE/resolv.conf"
-  cat >"$STATE/kubelet-config.yaml" <<EOF
+  write_file "$STATE/kubelet-config.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 # cgroup v1 (hybrid) is still allowed by 1.34; 1.35+ refuses it unless told otherwise.
@@ -357,7 +366,7 @@ serializeImagePulls: false
 EOF
   start kubelet "$BIN/kubelet" --config "$STATE/kubelet-config.yaml" --kubeconfig "$STATE/kubelet.kubeconfig" \
     --root-dir "$STATE/kubelet" --hostname-override "$NODE_NAME" --node-ip "$NODE_IP" --v 1
-  cat >"$STATE/kube-proxy-config.yaml" <<EOF
+  write_file "$STATE/kube-proxy-config.yaml" <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 mode: iptables
