@@ -3,7 +3,9 @@
  *
  * Extra arguments go to tap (`npm test -- services/auth/test/foo.test.ts`). Without file arguments,
  * fault tests (`*.fault.test.ts`, which stop and restart the shared servers) run after all other
- * tests, one file at a time. The last line printed is
+ * tests, one file at a time, and then the cluster tests (`*.cluster.test.ts`): `cluster.sh up --no-install`
+ * starts a real single-node Kubernetes, the files run one at a time, and the cluster is stopped again
+ * unless CLUSTER_KEEP=1 (TEST_SKIP_CLUSTER=1 skips them, and they count as failed). The last line printed is
  * always `N passed, N failed` (tap's test points). The exit code is tap's, or 1 if an earlier phase
  * failed. Phases can be skipped with TEST_SKIP_GENERATE, TEST_SKIP_TYPECHECK, TEST_SKIP_LINT=1 and
  * TEST_SKIP_INFRA=1 (then the connection variables must already be set). Servers this run started

@@ -464,6 +464,7 @@ import_images() {
 
 # ------------------------------------------------------------------------------------------ the chart
 install_chart() {
+  recycle_volumes
   bash "$ROOT/scripts/k8s/helm-deps.sh" >/dev/null
   kubectl apply -f "$ROOT/k8s/dev/namespaces.yaml" >/dev/null
   # The Strimzi objects are applied so the real API server checks them against the real CRDs; no Strimzi
@@ -473,6 +474,20 @@ install_chart() {
   helm upgrade --install "$RELEASE" "$ROOT/charts/expenses-tracker" -n "$NAMESPACE" \
     -f "$ROOT/k8s/values/local-cluster.yaml" ${CLUSTER_VALUES:+-f "$CLUSTER_VALUES"} --wait --timeout 15m >"$LOGS/helm.log" 2>&1 ||
     { tail -n 20 "$LOGS/helm.log" >&2; die "helm install failed; see $LOGS/helm.log and: KUBECONFIG=$KUBECONFIG_ADMIN kubectl -n $NAMESPACE get pods"; }
+}
+
+# A volume whose claim was deleted (`kubectl delete pvc` after an uninstall) is Released and, with no
+# provisioner here, would never bind again: empty its directory and make it Available. Volumes still
+# claimed are never touched.
+recycle_volumes() {
+  local pv dir
+  for pv in $(kubectl get pv -l app.kubernetes.io/part-of=expenses-local-cluster -o jsonpath='{range .items[?(@.status.phase=="Released")]}{.metadata.name}{"\n"}{end}'); do
+    dir=$(kubectl get pv "$pv" -o jsonpath='{.spec.hostPath.path}')
+    [[ $dir == "$STATE/volumes/"* ]] || continue
+    log "recycling $pv (its claim was deleted): emptying $dir"
+    find "$dir" -mindepth 1 -delete
+    kubectl patch pv "$pv" --type json -p '[{"op":"remove","path":"/spec/claimRef"}]' >/dev/null
+  done
 }
 
 gateway_url() { echo "http://$NODE_IP:$GATEWAY_NODEPORT"; }

@@ -220,9 +220,20 @@ Kong \`Ingress\` per route of [api/routes.yaml](../../api/routes.yaml) (copied t
 a test fails when the copy drifts) with \`KongPlugin\`s for the rate limit, the body limit and - on
 \`auth: required\` routes - the jwt plugin, and \`helm test\` pods that call the API through Kong.
 
-Kafka is not part of the release: the Strimzi \`Kafka\`, \`KafkaTopic\`s and \`KafkaUser\`s in
+In production Kafka is not part of the release: the Strimzi \`Kafka\`, \`KafkaTopic\`s and \`KafkaUser\`s in
 [k8s/strimzi](../../k8s/strimzi) are applied to the same namespace first, so uninstalling the app never
-deletes the event log. The local gateway (services/gateway) has no chart: in a cluster Kong is the gateway.
+deletes the event log, and Kong is the gateway.
+
+For a cluster without Strimzi or Kong (the local cluster of \`npm run cluster:up\`, values
+[k8s/values/local-cluster.yaml](../../k8s/values/local-cluster.yaml)) two switches stand in:
+\`devKafka.enabled\` runs one KRaft broker as a StatefulSet behind the Service name Strimzi would create
+(\`<clusterName>-kafka-bootstrap:9092\`), with the event kit's topics created at start-up, and
+\`gateway.enabled\` runs the project's gateway (services/gateway) from the same route table
+(\`files/routes.yaml\`), optionally as a NodePort. Neither is meant for production: one broker, no TLS or SASL.
+
+\`helm uninstall\` keeps the PersistentVolumeClaims of the StatefulSets (each service's dev Postgres and
+the dev Kafka): Kubernetes never deletes them with their StatefulSet, so a re-install finds its data.
+Delete them with \`kubectl -n <ns> delete pvc -l app.kubernetes.io/instance=<release>\` to start afresh.
 
 \`\`\`sh
 scripts/k8s/helm-deps.sh          # vendors lib and the service charts from the committed Chart.lock files

@@ -250,4 +250,9 @@ t.test('helm uninstall removes everything the release made except the Persistent
   t.same(left.map((o: { kind: string; metadata: { name: string } }) => `${o.kind}/${o.metadata.name}`), [], 'nothing but the PVCs is left')
   const pvcs = (await items('pvc')).map((p) => p.metadata.name).sort()
   t.same(pvcs, ['data-auth-service-postgresql-0', 'data-ds-service-postgresql-0', 'data-expense-service-postgresql-0', 'data-expenses-kafka-kafka-0', 'data-user-service-postgresql-0'], 'the data volumes are kept (chart README)')
+
+  // What the chart README tells a user who wants to start afresh; `cluster.sh install` then recycles the volumes.
+  const del = await kubectl(['-n', namespace, 'delete', 'pvc', '-l', `app.kubernetes.io/instance=${release}`, '--wait=true'])
+  t.equal(del.code, 0, del.stderr)
+  t.same(await items('pvc'), [], 'the documented label selector deletes every data volume claim')
 })

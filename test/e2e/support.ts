@@ -89,7 +89,7 @@ export async function signup(gateway: string) {
 }
 
 /** Polls until `probe` returns a truthy value. */
-export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 45_000): Promise<T> {
+export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 45_000, intervalMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let last: unknown
   for (;;) {
@@ -100,7 +100,7 @@ export async function eventually<T>(probe: () => Promise<T | undefined | false>,
       last = err
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`)
-    await new Promise((r) => setTimeout(r, 250))
+    await new Promise((r) => setTimeout(r, intervalMs))
   }
 }
 
@@ -126,13 +126,25 @@ export async function postBatch(api: Client, batch: ReturnType<typeof messages>)
 
 /** Every message settled as exactly one expense (transactions) or one rejection (OTPs). */
 export async function expectSettledExactlyOnce(t: Test, api: Client, ids: string[], transactions: number) {
+  // The user's message list, 100 per page: a few requests per poll however many messages there are, so
+  // polling stays far below the gateway's per-client rate limit (one GET per message would not).
+  const wanted = new Set(ids)
   const statuses = await eventually(
     async () => {
-      const all = await Promise.all(ids.map(async (id) => (await api.request('GET', `/ds/v1/messages/${id}`)).body?.status as string))
+      const byId = new Map<string, string>()
+      let cursor: string | undefined
+      do {
+        const res = await api.request('GET', `/ds/v1/messages?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+        if (res.status !== 200) throw new Error(`GET /ds/v1/messages: ${res.status} ${JSON.stringify(res.body)}`)
+        for (const m of res.body.items as { messageId: string; status: string }[]) if (wanted.has(m.messageId)) byId.set(m.messageId, m.status)
+        cursor = res.body.nextCursor ?? undefined
+      } while (cursor)
+      const all = ids.map((id) => byId.get(id) ?? 'missing')
       return all.every((s) => s === 'parsed' || s === 'rejected') ? all : undefined
     },
     'every message to be parsed or rejected',
     180_000,
+    1_000,
   )
   t.equal(statuses.filter((s) => s === 'parsed').length, transactions, 'transactions parsed')
   t.equal(statuses.filter((s) => s === 'rejected').length, ids.length - transactions, 'OTPs rejected')
@@ -142,14 +154,16 @@ export async function expectSettledExactlyOnce(t: Test, api: Client, ids: string
       let cursor: string | undefined
       do {
         const res = await api.request('GET', `/expense/v1/expenses?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+        if (res.status !== 200) throw new Error(`GET /expense/v1/expenses: ${res.status} ${JSON.stringify(res.body)}`)
         items.push(...res.body.items)
         cursor = res.body.nextCursor ?? undefined
       } while (cursor)
-      const mine = items.filter((e) => ids.includes(e.messageId))
+      const mine = items.filter((e) => wanted.has(e.messageId))
       return mine.length >= transactions ? mine : undefined
     },
     'every transaction to become an expense',
     180_000,
+    1_000,
   )
   // Give a duplicate the chance to show up before counting.
   await new Promise((r) => setTimeout(r, 3000))

@@ -2,7 +2,8 @@
 The credentials operator (services/operator): one replica that keeps Kong's jwt credentials in sync with
 auth-service's JWKS. Unlike the services it talks to the Kubernetes API, so its ServiceAccount token is
 mounted, and its Role is the least it needs in its own namespace: Secrets (the credentials it writes and
-watches) and KongConsumers (the consumer listing them). No ClusterRole: it never leaves the namespace.
+watches), KongConsumers (the consumer listing them) and a `get` of its own ConfigMap (the owner of both).
+No ClusterRole: it never leaves the namespace.
 */}}
 {{- define "lib.operator" -}}
 {{- $parts := list
@@ -53,6 +54,11 @@ rules:
   - apiGroups: [""]
     resources: [secrets]
     verbs: [get, list, watch, create, update, patch, delete]
+  # Its own ConfigMap, read for its uid: the owner of everything it writes, so `helm uninstall` removes it all.
+  - apiGroups: [""]
+    resources: [configmaps]
+    resourceNames: [{{ include "lib.names.fullname" . }}]
+    verbs: [get]
   # The KongConsumer that lists the credentials.
   - apiGroups: [configuration.konghq.com]
     resources: [kongconsumers]
@@ -92,6 +98,8 @@ data:
   KONG_CONSUMER_NAME: {{ .Values.kong.consumerName | quote }}
   KONG_INGRESS_CLASS: {{ .Values.kong.ingressClass | quote }}
   SYNC_INTERVAL_MS: {{ .Values.syncIntervalMs | quote }}
+  # This ConfigMap itself owns the Secrets and the KongConsumer the operator writes (garbage-collected on uninstall).
+  OPERATOR_OWNER_CONFIGMAP: {{ include "lib.names.fullname" . }}
   {{- /* OPERATOR_NAMESPACE is not set: the operator reads its pod's namespace from the token mount. */}}
 {{- end -}}
 

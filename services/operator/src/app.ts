@@ -24,6 +24,7 @@ export async function buildOperatorApp(options: { config: OperatorConfig; kubeCo
     jwksUrl: config.AUTH_JWKS_URL,
     jwksTimeoutMs: config.JWKS_TIMEOUT_MS,
     ingressClass: config.KONG_INGRESS_CLASS,
+    ownerConfigMap: config.OPERATOR_OWNER_CONFIGMAP,
   })
   const operator = new CredentialOperator({
     reconciler,

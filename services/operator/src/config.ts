@@ -23,6 +23,13 @@ export const operatorConfigSchema = extendConfigSchema({
     default: 'expenses-auth-service',
     description: 'KongConsumer that owns the jwt credentials (also its Kong username)',
   }),
+  OPERATOR_OWNER_CONFIGMAP: Type.Optional(
+    Type.String({
+      pattern: DNS_1123_SUBDOMAIN,
+      maxLength: 253,
+      description: 'ConfigMap in the namespace that owns the Secrets and the KongConsumer (the chart sets its own), so uninstalling the release removes them',
+    }),
+  ),
   KONG_INGRESS_CLASS: Type.String({ minLength: 1, default: 'kong', description: 'kubernetes.io/ingress.class of the KongConsumer' }),
   SYNC_INTERVAL_MS: Type.Integer({ minimum: 100, default: 30_000, description: 'Full reconcile period' }),
   JWKS_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000, description: 'Time limit of one JWKS fetch' }),

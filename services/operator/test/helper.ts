@@ -75,8 +75,8 @@ export async function newNamespace(clients: KubeClients): Promise<string> {
 
 export const CONSUMER = 'expenses-auth-service'
 
-export function reconcilerFor(clients: KubeClients, namespace: string, jwksUrl: string): Reconciler {
-  return new Reconciler({ clients, namespace, consumer: CONSUMER, jwksUrl, jwksTimeoutMs: 2_000, ingressClass: 'kong' })
+export function reconcilerFor(clients: KubeClients, namespace: string, jwksUrl: string, options: { ownerConfigMap?: string } = {}): Reconciler {
+  return new Reconciler({ clients, namespace, consumer: CONSUMER, jwksUrl, jwksTimeoutMs: 2_000, ingressClass: 'kong', ...options })
 }
 
 /** Secrets carrying our managed-by label, by name. */

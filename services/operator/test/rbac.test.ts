@@ -1,8 +1,8 @@
 import t from 'tap'
-import { CoreV1Api, loadAllYaml, RbacAuthorizationV1Api, type V1Role, type V1RoleBinding, type V1ServiceAccount } from '@kubernetes/client-node'
+import { CoreV1Api, loadAllYaml, RbacAuthorizationV1Api, type V1ConfigMap, type V1Role, type V1RoleBinding, type V1ServiceAccount } from '@kubernetes/client-node'
 import { startRotatingTokenIssuer, waitFor } from '@expenses/testing'
 import { helm, KUBE_VERSION } from '../../../test/k8s/helpers.js'
-import { kubeClients } from '../src/kubernetes.js'
+import { apiStatus, kubeClients } from '../src/kubernetes.js'
 import { KubernetesError } from '../src/reconciler.js'
 import { secretNameForKid } from '../src/naming.js'
 import { CONSUMER, loadKubeConfig, managedKids, managedSecrets, newNamespace, readConsumer, reconcilerFor, startControlPlane, startOperator } from './helper.js'
@@ -24,6 +24,8 @@ async function installChartRbac(namespace: string, options: { binding: boolean }
   const account = objects.find((o) => o.kind === 'ServiceAccount') as V1ServiceAccount
   const role = objects.find((o) => o.kind === 'Role') as V1Role
   const binding = objects.find((o) => o.kind === 'RoleBinding') as V1RoleBinding
+  const configMap = objects.find((o) => o.kind === 'ConfigMap') as V1ConfigMap
+  await core.createNamespacedConfigMap({ namespace, body: configMap })
   await core.createNamespacedServiceAccount({ namespace, body: account })
   await rbac.createNamespacedRole({ namespace, body: role })
   if (options.binding) await rbac.createNamespacedRoleBinding({ namespace, body: binding })
@@ -41,10 +43,17 @@ t.test("with the chart's Role and RoleBinding the ServiceAccount can run every s
   const namespace = await newNamespace(clients)
   const token = await installChartRbac(namespace, { binding: true })
   const asOperator = kubeClients(loadKubeConfig(kube.kubeconfigFor(token, `operator-${namespace}`)))
-  const reconciler = reconcilerFor(asOperator, namespace, issuer.jwksUrl)
+  // The owner the chart's ConfigMap names (itself), read with the Role's resourceNames-scoped get.
+  const reconciler = reconcilerFor(asOperator, namespace, issuer.jwksUrl, { ownerConfigMap: 'ops-operator' })
 
   const first = await reconciler.reconcile()
   t.equal(first.consumer, 'created')
+  const owner = await clients.core.readNamespacedConfigMap({ name: 'ops-operator', namespace })
+  t.equal(owner.data?.OPERATOR_OWNER_CONFIGMAP, 'ops-operator', 'the chart names its own ConfigMap as the owner')
+  t.equal(first.ownerUid, owner.metadata?.uid, 'the ServiceAccount may read its owner ConfigMap')
+  await clients.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'someone-elses' } } })
+  const other = await asOperator.core.readNamespacedConfigMap({ name: 'someone-elses', namespace }).then(() => 200, (err) => apiStatus(err))
+  t.equal(other, 403, 'but no other ConfigMap (resourceNames)')
   const oldKid = issuer.signingKid
   const newKid = issuer.rotate()
   t.equal((await reconciler.reconcile()).consumer, 'updated')

@@ -165,3 +165,52 @@ t.test('the KongConsumer is brought back to exactly the managed credentials', as
   t.same(repaired?.credentials, [secretNameForKid(CONSUMER, issuer.signingKid)])
   t.equal(repaired?.custom_id, 'kept', 'other fields of the consumer are preserved')
 })
+
+t.test('with an owner ConfigMap every Secret and the KongConsumer carry its owner reference (garbage-collected on uninstall)', async (t) => {
+  const namespace = await newNamespace(clients)
+  const issuer = await issuerFor(t)
+  const owner = await clients.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'ops-operator' }, data: {} } })
+  const expected = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'ops-operator', uid: owner.metadata?.uid }]
+  const reconciler = reconcilerFor(clients, namespace, issuer.jwksUrl, { ownerConfigMap: 'ops-operator' })
+  const first = await reconciler.reconcile()
+  t.equal(first.ownerUid, owner.metadata?.uid)
+  issuer.rotate()
+  await reconciler.reconcile()
+  const secrets = [...(await managedSecrets(clients, namespace)).values()]
+  t.equal(secrets.length, 2)
+  for (const secret of secrets) t.match(secret.metadata?.ownerReferences, expected, `${secret.metadata?.name} is owned by the ConfigMap`)
+  t.match((await readConsumer(clients, namespace))?.metadata.ownerReferences, expected, 'the KongConsumer is owned by the ConfigMap')
+  const again = await reconciler.reconcile()
+  t.same([again.updated, again.consumer], [[], 'unchanged'], 'a pass with nothing to change writes nothing')
+})
+
+t.test('objects written before an owner was configured get the reference on the next pass; a re-created owner replaces it', async (t) => {
+  const namespace = await newNamespace(clients)
+  const issuer = await issuerFor(t)
+  await reconcilerFor(clients, namespace, issuer.jwksUrl).reconcile()
+  const name = secretNameForKid(CONSUMER, issuer.signingKid)
+  t.notOk((await managedSecrets(clients, namespace)).get(name)?.metadata?.ownerReferences, 'no owner without the setting')
+
+  const owned = reconcilerFor(clients, namespace, issuer.jwksUrl, { ownerConfigMap: 'ops-operator' })
+  const first = await clients.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'ops-operator' } } })
+  const upgraded = await owned.reconcile()
+  t.same(upgraded.updated, [name], 'the existing Secret is updated with its owner')
+  t.equal(upgraded.consumer, 'updated', 'the existing consumer is updated with its owner')
+  t.same((await managedSecrets(clients, namespace)).get(name)?.metadata?.ownerReferences?.map((r) => r.uid), [first.metadata?.uid])
+
+  await clients.core.deleteNamespacedConfigMap({ name: 'ops-operator', namespace })
+  const second = await clients.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'ops-operator' } } })
+  await owned.reconcile()
+  t.same((await managedSecrets(clients, namespace)).get(name)?.metadata?.ownerReferences?.map((r) => r.uid), [second.metadata?.uid], 'the stale reference is replaced, not kept beside the new one')
+  t.same((await readConsumer(clients, namespace))?.metadata.ownerReferences?.map((r) => r.uid), [second.metadata?.uid])
+})
+
+t.test('an owner ConfigMap that does not exist gives no owner reference (one to an absent owner would be collected at once)', async (t) => {
+  const namespace = await newNamespace(clients)
+  const issuer = await issuerFor(t)
+  const result = await reconcilerFor(clients, namespace, issuer.jwksUrl, { ownerConfigMap: 'missing' }).reconcile()
+  t.equal(result.ownerUid, undefined)
+  t.same(result.created.length, 1, 'the credentials are still written')
+  t.notOk((await managedSecrets(clients, namespace)).get(result.created[0] ?? '')?.metadata?.ownerReferences)
+  t.notOk((await readConsumer(clients, namespace))?.metadata.ownerReferences)
+})
