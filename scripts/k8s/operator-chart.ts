@@ -103,7 +103,8 @@ umbrella chart [charts/expenses-tracker](../expenses-tracker) (\`operator.enable
 
 Objects (from the lib chart's \`lib.operator\`): ServiceAccount (token mounted), a namespaced Role
 (secrets: get/list/watch/create/update/patch/delete; configuration.konghq.com kongconsumers:
-get/list/create/patch/update) and RoleBinding, ConfigMap, Service (for scraping), Deployment (hardened,
+get/list/create/patch/update; a \`get\` of its own ConfigMap by name) and RoleBinding, ConfigMap (also the owner of the
+Secrets and the KongConsumer the operator writes, so \`helm uninstall\` garbage-collects them), Service (for scraping), Deployment (hardened,
 probes on /healthz and /readyz - not ready while the JWKS or the apiserver is unreachable),
 NetworkPolicy (ingress from Prometheus only), optional ServiceMonitor. Needs Kong's CRDs in the cluster.
 
