@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import t from 'tap'
 import { parseAllDocuments } from 'yaml'
-import { ALL_CHARTS, ciValuesFiles, helm, kubeconform, render, repoRoot, SERVICE_CHARTS, template } from './helpers.js'
+import { ALL_CHARTS, ciValuesFiles, helm, kubeconform, render, repoRoot, SERVICE_CHARTS, template, UMBRELLA } from './helpers.js'
 import { workloadProblems } from './workloads.js'
 
 for (const chart of ALL_CHARTS) {
@@ -124,4 +124,19 @@ t.test('templates refuse unsafe combinations the schema cannot express', async (
 
   const noLimits = template('auth-service', ['--set', 'resources.limits=null'])
   t.not(noLimits.code, 0, 'resources without limits fail')
+})
+
+t.test('the umbrella NOTES tell a user where the API is: the gateway and dev Kafka when enabled, Kong otherwise', async (t) => {
+  const notes = (values: string[]) => {
+    const r = helm(['install', 'expenses', `charts/${UMBRELLA}`, '-n', 'expenses', '--dry-run=client', ...values])
+    t.equal(r.code, 0, r.stderr)
+    return r.stdout.slice(r.stdout.indexOf('NOTES:'))
+  }
+  const local = notes(['-f', 'k8s/values/local-cluster.yaml'])
+  t.match(local, /project's gateway .* serves the API as the\s+Service gateway:8080/)
+  t.match(local, /curl -i http:\/\/<node address>:30080\/auth\/v1\/jwks/, 'the NodePort of k8s/values/local-cluster.yaml')
+  t.match(local, /Kafka is the chart's dev broker \(expenses-kafka-kafka-bootstrap:9092/)
+  const kong = notes([])
+  t.notMatch(kong, /project's gateway|dev broker/, 'neither appears when they are off')
+  t.match(kong, /^The API is served by Kong/m)
 })
