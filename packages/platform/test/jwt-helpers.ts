@@ -35,7 +35,7 @@ export const AUDIENCE = 'expenses-api'
 
 export function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000)
-  return { sub: 'user-123', username: 'asha', jti: 'jti-1', iss: ISSUER, aud: AUDIENCE, iat: now, exp: now + 900, ...overrides }
+  return { sub: '5b0f7c4e-2d7e-4a53-9d2a-00000000c123', username: 'asha', jti: 'jti-1', iss: ISSUER, aud: AUDIENCE, iat: now, exp: now + 900, ...overrides }
 }
 
 export function rs256(key: SigningKey, overrides: Record<string, unknown> = {}, header: Record<string, unknown> = {}) {

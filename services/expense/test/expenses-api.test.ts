@@ -108,6 +108,8 @@ t.test('every route answers 401 without a valid token', async (t) => {
       ['no token', {}],
       ['garbage token', { authorization: 'Bearer not.a.jwt' }],
       ['expired token', { authorization: `Bearer ${expired}` }],
+      // Validly signed, but its subject is no user id: a 401, never a database error on the @db.Uuid column.
+      ['a token whose subject is not a UUID', { authorization: `Bearer ${issuer.token('not-a-uuid')}` }],
     ] as const) {
       const res = await app.inject({ method: method as 'GET', url: `${PREFIX}${url}`, headers, payload: method === 'POST' || method === 'PATCH' ? { note: 'x' } : undefined })
       t.equal(res.statusCode, 401, `${method} ${url} with ${what}`)

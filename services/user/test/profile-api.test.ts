@@ -52,6 +52,8 @@ t.test('missing, malformed, forged and expired tokens get 401 invalid_token on G
     ['wrong scheme', { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }],
     ['signed by another key', { authorization: `Bearer ${stranger.token(userId)}` }],
     ['expired', { authorization: `Bearer ${issuer.token(userId, { expiresInMs: -120_000 })}` }],
+    // Validly signed, but its subject is no user id: a 401, never a database error on the @db.Uuid column.
+    ['a subject that is not a UUID', { authorization: `Bearer ${issuer.token('not-a-uuid')}` }],
   ]
   for (const [name, headers] of cases) {
     for (const method of ['GET', 'PATCH'] as const) {

@@ -5,6 +5,8 @@ import fp from 'fastify-plugin'
 import { HttpProblem } from '../errors.js'
 import { JwksKeyStore, JwksUnavailableError, type JwksKeyStoreOptions } from './jwks.js'
 
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 /** Claims auth-service puts in access tokens (header: alg RS256, kid). */
 export interface AccessTokenClaims {
   sub: string
@@ -158,8 +160,11 @@ const authPlugin = fp<AuthPluginOptions>(
       if (typeof claims.sub !== 'string' || claims.sub === '' || typeof claims.jti !== 'string') {
         throw invalidToken('The access token is invalid')
       }
+      // Every service keys users by UUID (@db.Uuid columns): a subject that is not one cannot own anything,
+      // and checked here it is a 401 in every service instead of a database error (500) in some.
+      if (!USER_ID.test(claims.sub)) throw invalidToken('The access token does not name a user')
       const context: AuthContext = {
-        userId: claims.sub,
+        userId: claims.sub.toLowerCase(),
         username: typeof claims.username === 'string' ? claims.username : undefined,
         jti: claims.jti,
         expiresAt: new Date(claims.exp * 1000),

@@ -17,7 +17,6 @@ import {
   MessageSchema,
   SubmitResultSchema,
 } from '../schemas.js'
-import { callerId } from './auth-user.js'
 
 const checkItem = Compile(MessageInput)
 /** Enough to fix a batch in one go without an unbounded error body. */
@@ -82,7 +81,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ messages: MessageStore; 
     async (request, reply) => {
       const checked = checkIncoming(request.body, new Date())
       if (!checked.ok) throw invalid('The message is invalid', checked.errors)
-      const [result] = await messages.submit(callerId(request), [checked.value])
+      const [result] = await messages.submit(request.auth.userId, [checked.value])
       if (!result) throw new Error('submission returned no result')
       return reply.code(result.duplicate ? 200 : 202).send({ messageId: result.messageId, status: result.status, duplicate: result.duplicate })
     },
@@ -111,7 +110,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ messages: MessageStore; 
     },
     async (request, reply) => {
       const items = batchItems.get(request) ?? checkBatch(request.body.messages, new Date())
-      const results = await messages.submit(callerId(request), items)
+      const results = await messages.submit(request.auth.userId, items)
       const duplicates = results.filter((r) => r.duplicate).length
       return reply.code(duplicates === 0 ? 202 : 207).send({ results, accepted: results.length - duplicates, duplicates })
     },
@@ -129,7 +128,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ messages: MessageStore; 
       },
     },
     async (request) => {
-      const page = await messages.list(callerId(request), request.query)
+      const page = await messages.list(request.auth.userId, request.query)
       return { items: page.items.map(toView), nextCursor: page.nextCursor }
     },
   )
@@ -145,7 +144,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ messages: MessageStore; 
         response: { 200: MessageSchema, ...problemResponses(400, 401, 404) },
       },
     },
-    async (request) => toView(await messages.get(callerId(request), request.params.id.toLowerCase())),
+    async (request) => toView(await messages.get(request.auth.userId, request.params.id.toLowerCase())),
   )
 
   app.patch(
@@ -164,7 +163,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ messages: MessageStore; 
     },
     async (request) => {
       const { currency, ...rest } = request.body
-      const outcome = await corrections.correct(callerId(request), request.params.id.toLowerCase(), {
+      const outcome = await corrections.correct(request.auth.userId, request.params.id.toLowerCase(), {
         ...rest,
         ...(currency === undefined ? {} : { currency: currency.toUpperCase() }),
       })

@@ -5,7 +5,6 @@ import { decideOutcome } from '../domain/outcome.js'
 import { templatesFor } from '../domain/templates.js'
 import { parseMessage } from '../parser/index.js'
 import { MessageInput, PreviewSchema } from '../schemas.js'
-import { callerId } from './auth-user.js'
 
 /** A dry run: what the parser makes of a message, with the caller's templates, storing nothing. */
 export const parseRoutes: FastifyPluginAsyncTypebox<{ db: Db; minConfidence: number }> = async (app, { db, minConfidence }) => {
@@ -26,7 +25,7 @@ export const parseRoutes: FastifyPluginAsyncTypebox<{ db: Db; minConfidence: num
       const checked = checkIncoming(request.body, new Date())
       if (!checked.ok) throw httpErrors.badRequest('The message is invalid', { code: 'validation_failed', errors: checked.errors })
       const { text, sender, receivedAt } = checked.value
-      const templates = await templatesFor(db, callerId(request), sender)
+      const templates = await templatesFor(db, request.auth.userId, sender)
       const result = parseMessage({ text, sender, receivedAt }, { templates })
       const outcome = decideOutcome(result, minConfidence)
       return { ...result, status: outcome.status, reason: outcome.status === 'rejected' ? outcome.reason : null }

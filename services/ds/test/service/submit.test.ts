@@ -144,7 +144,8 @@ t.test('malformed JSON answers 400, a non-JSON body 415', async (t) => {
 t.test('without a token, or with a bad or expired one, the answer is 401 and nothing is stored', async (t) => {
   const text = hdfc()
   const userId = randomUUID()
-  for (const headers of [{}, { authorization: 'Bearer not-a-jwt' }, { authorization: `Bearer ${issuer.token(userId, { expiresInMs: -60_000 })}` }]) {
+  const notAUser = { authorization: `Bearer ${issuer.token('not-a-uuid')}` }
+  for (const headers of [{}, { authorization: 'Bearer not-a-jwt' }, { authorization: `Bearer ${issuer.token(userId, { expiresInMs: -60_000 })}` }, notAUser]) {
     const res = await app.inject({ method: 'POST', url, headers, payload: { text } })
     t.equal(res.statusCode, 401)
     t.equal(res.json().code, 'invalid_token')
