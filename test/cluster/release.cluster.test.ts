@@ -9,10 +9,8 @@
  * Strimzi objects are applied so the real API server checks them against the real CRDs).
  */
 import t from 'tap'
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import { eventually, expectSettledExactlyOnce, messages, newUser, type Client } from '../e2e/support.js'
-import { gatewayUrl, helm, repoRoot, installChart, items, kubectl, namespace, release, request, sleep } from './support.js'
+import { gatewayUrl, helm, repoRoot, installChart, items, kubectl, namespace, release, request, run, sleep } from './support.js'
 
 t.setTimeout(60 * 60_000)
 
@@ -177,9 +175,14 @@ t.test('pods deleted while messages stream in: every accepted message ends as ex
 
   for (const selector of ['app.kubernetes.io/name=ds-service', 'app.kubernetes.io/name=expenses-tracker-kafka', 'app.kubernetes.io/name=expense-service']) {
     await sleep(4000)
+    const before = await kubectl(['-n', namespace, 'get', 'pod', '-l', selector, '-o', 'name'])
+    const doomed = before.stdout.split('\n').filter(Boolean)
+    t.ok(doomed.length > 0, `${selector} has pods to delete`)
     const del = await kubectl(['-n', namespace, 'delete', 'pod', '-l', selector, '--wait=false'])
     t.equal(del.code, 0, `deleted ${selector}: ${del.stderr}`)
-    await sleep(2000)
+    // Until the deleted pods are gone, `wait -l` would also wait on them and fail with NotFound when they go.
+    const gone = await kubectl(['-n', namespace, 'wait', '--for=delete', ...doomed, '--timeout=180s'], 200_000)
+    t.ok(gone.code === 0 || /NotFound|not found/.test(gone.stderr), `the deleted ${selector} pods terminated: ${gone.stderr}`)
     const ready = await kubectl(['-n', namespace, 'wait', '--for=condition=Ready', 'pod', '-l', selector, '--timeout=300s'], 320_000)
     t.equal(ready.code, 0, `Kubernetes brought ${selector} back: ${ready.stderr}`)
   }
@@ -197,7 +200,8 @@ t.test('helm upgrade with a new image tag rolls every Deployment with zero faile
   const socket = `${process.env.CLUSTER_STATE ?? `${repoRoot}/.local/cluster`}/containerd/containerd.sock`
   for (const image of images) {
     const from = `docker.io/expenses/${image}:dev`
-    await promisify(execFile)('ctr', ['--address', socket, '-n', 'k8s.io', 'images', 'tag', '--force', from, `docker.io/expenses/${image}:dev-upgrade`])
+    const tagged = await run('ctr', ['--address', socket, '-n', 'k8s.io', 'images', 'tag', '--force', from, `docker.io/expenses/${image}:dev-upgrade`], 60_000)
+    t.equal(tagged.code, 0, `tagged ${image}:dev-upgrade: ${tagged.stderr}`)
   }
   const user = await signupInCluster()
   let ok = 0

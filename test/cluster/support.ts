@@ -24,19 +24,18 @@ export interface Run {
   stderr: string
 }
 
-async function tool(name: string, args: string[], timeoutMs: number): Promise<Run> {
+/** Runs a program to its end; a non-zero exit (or a timeout) is returned as a code, never thrown. */
+export async function run(file: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
   try {
-    const { stdout, stderr } = await exec(path.join(bin, name), ['--kubeconfig', kubeconfig, ...args], {
-      cwd: repoRoot,
-      timeout: timeoutMs,
-      maxBuffer: 64 * 1024 * 1024,
-    })
+    const { stdout, stderr } = await exec(file, args, { cwd: repoRoot, timeout: timeoutMs, env, maxBuffer: 64 * 1024 * 1024 })
     return { code: 0, stdout, stderr }
   } catch (error) {
     const e = error as { code?: number | string; stdout?: string; stderr?: string }
     return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(error) }
   }
 }
+
+const tool = (name: string, args: string[], timeoutMs: number) => run(path.join(bin, name), ['--kubeconfig', kubeconfig, ...args], timeoutMs)
 
 export const kubectl = (args: string[], timeoutMs = 120_000) => tool('kubectl', args, timeoutMs)
 export const helm = (args: string[], timeoutMs = 20 * 60_000) => tool('helm', args, timeoutMs)
@@ -50,19 +49,9 @@ export async function items(what: string, extra: string[] = []): Promise<any[]> 
 }
 
 /** The cluster script's own install (helm upgrade --install --wait with k8s/values/local-cluster.yaml). */
-export async function installChart(extraValues?: string): Promise<Run> {
-  try {
-    const { stdout, stderr } = await exec('bash', [path.join(repoRoot, 'scripts/cluster/cluster.sh'), 'install'], {
-      cwd: repoRoot,
-      timeout: 25 * 60_000,
-      env: { ...process.env, ...(extraValues ? { CLUSTER_VALUES: extraValues } : {}) },
-      maxBuffer: 16 * 1024 * 1024,
-    })
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string }
-    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(error) }
-  }
+export function installChart(extraValues?: string): Promise<Run> {
+  const env = { ...process.env, ...(extraValues ? { CLUSTER_VALUES: extraValues } : {}) }
+  return run('bash', [path.join(repoRoot, 'scripts/cluster/cluster.sh'), 'install'], 25 * 60_000, env)
 }
 
 export interface Reply {
