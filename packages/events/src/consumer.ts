@@ -1,8 +1,9 @@
-import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs'
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs'
 import type { Logger } from 'pino'
 import type { Static, TSchema } from 'typebox'
 import { backoffDelay, sleep } from './backoff.js'
 import { validateEvent, type EventContract } from './contracts/define.js'
+import { OutboxBuffer, type PublishEvent } from './outbox.js'
 import type { SqlExecutor, TransactionalSql } from './sql.js'
 import { deadLetterTopic } from './topics.js'
 
@@ -14,101 +15,230 @@ export class PermanentEventError extends Error {
   }
 }
 
-export interface HandlerContext {
+
+export interface HandlerContext<Tx extends SqlExecutor = SqlExecutor> {
   /** The consumer's database transaction: the handler's writes commit together with the inbox entry. */
-  tx: SqlExecutor
+  tx: Tx
   topic: string
   partition: number
   offset: string
   headers: Record<string, string>
   log: Logger
+  /** Queues an event for the outbox; the consumer writes a chunk's events in one statement before it commits. */
+  publish: PublishEvent
 }
 
-export interface Subscription<S extends TSchema = TSchema> {
-  contract: EventContract<S>
-  handle(event: Static<S>, ctx: HandlerContext): Promise<void>
+/** One fresh (not yet processed) event of a chunk, with where it came from. */
+export interface BatchItem<E> {
+  event: E
+  offset: string
+  headers: Record<string, string>
 }
 
-/** Helps TypeScript infer the event type of each subscription in a list. */
-export function subscribe<S extends TSchema>(contract: EventContract<S>, handle: Subscription<S>['handle']): Subscription {
-  return { contract, handle } as unknown as Subscription
+export interface BatchContext<Tx extends SqlExecutor = SqlExecutor> {
+  tx: Tx
+  topic: string
+  partition: number
+  log: Logger
+  publish: PublishEvent
 }
 
-export interface EventConsumerOptions {
-  kafka: Kafka
+export interface Subscription<Tx extends SqlExecutor = SqlExecutor, E = unknown> {
+  contract: EventContract<TSchema>
+  handle(event: E, ctx: HandlerContext<Tx>): Promise<void>
+  /**
+   * Optional bulk path for a chunk of fresh events of one partition, in offset order, in one
+   * transaction. It must leave the same state as `handle` called on each in turn. If it throws, the
+   * chunk rolls back and its events are retried one by one through `handle`, which isolates a poison
+   * event without failing its neighbours.
+   */
+  handleBatch?(items: BatchItem<E>[], ctx: BatchContext<Tx>): Promise<void>
+}
+
+/** Types a subscription's handlers by its contract (the list of subscriptions is heterogeneous). */
+export function subscribe<S extends TSchema, Tx extends SqlExecutor = SqlExecutor>(
+  contract: EventContract<S>,
+  handle: (event: Static<S>, ctx: HandlerContext<Tx>) => Promise<void>,
+  options: { handleBatch?: (items: BatchItem<Static<S>>[], ctx: BatchContext<Tx>) => Promise<void> } = {},
+  // The event type is erased to `any` only in the list; each handler above is checked against its contract.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Subscription<Tx, any> {
+  return { contract: contract as unknown as EventContract<TSchema>, handle, handleBatch: options.handleBatch }
+}
+
+/** A consumer group as a service declares it; the runtime adds Kafka, the database and the logger. */
+export interface ConsumerDefinition<Tx extends SqlExecutor = SqlExecutor> {
   /** Consumer group id; also the inbox's consumer name. */
   groupId: string
-  db: TransactionalSql
-  logger: Logger
-  subscriptions: Subscription[]
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  subscriptions: Subscription<Tx, any>[]
   /** Attempts for an ordinary handler error before the message is dead-lettered. */
   maxAttempts?: number
   retryBaseMs?: number
   retryMaxMs?: number
   /** Start from the earliest offset when the group has none (default true: never skip events). */
   fromBeginning?: boolean
-  /** Interactive transaction timeout for one message. */
+  /** Interactive transaction timeout for one chunk. */
   transactionTimeoutMs?: number
   sessionTimeoutMs?: number
+  /** Most events handled in one database transaction. */
+  chunkSize?: number
+  /** Partitions this consumer works on at once, each in its own transaction (mind the pool size). */
+  partitionsConsumedConcurrently?: number
+}
+
+export interface EventConsumerOptions<Tx extends SqlExecutor = SqlExecutor> extends ConsumerDefinition<Tx> {
+  kafka: Kafka
+  db: TransactionalSql<Tx>
+  logger: Logger
 }
 
 export type Outcome = 'processed' | 'duplicate' | 'dead-lettered'
 
+interface Item {
+  message: KafkaMessage
+  event: { eventId: string }
+  headers: Record<string, string>
+}
+
+/** A non-transient failure of one event's handler inside a chunk, with its position in the chunk. */
+class ItemFailure extends Error {
+  constructor(readonly index: number, override readonly cause: unknown) {
+    super((cause as Error)?.message ?? String(cause))
+  }
+}
+
+type Decoded = { ok: true; item: Item } | { ok: false; reason: string; detail: string }
+
 /**
- * At-least-once Kafka consumer with an idempotent inbox and a dead-letter topic.
+ * At-least-once Kafka consumer with an idempotent inbox and a dead-letter topic, working in batches.
  *
- * - Each message is handled in one database transaction that also inserts (consumer, eventId) into
- *   processed_events. A redelivered event finds its row and is skipped, so redelivery never duplicates.
+ * - Kafka batches are cut into chunks of up to `chunkSize` events; each chunk is one database
+ *   transaction that inserts the chunk's (consumer, eventId) rows into processed_events in one
+ *   statement, runs the handlers on the events that were not there yet (a redelivered event finds its
+ *   row and is skipped, so redelivery never duplicates), and writes the events they publish to the
+ *   outbox in one statement. Partitions are worked on concurrently; within one, order is kept.
  * - Bad JSON and contract violations can never succeed: they go to `<topic>.dlq` at once.
- * - A handler error is retried with backoff up to maxAttempts, then dead-lettered, so one poison
- *   message never stalls its partition.
+ * - A handler error inside a chunk rolls it back; the events before the failing one are committed as
+ *   a chunk again, the failing one is retried alone with backoff up to maxAttempts and then
+ *   dead-lettered, and the rest continue. One poison message never stalls its partition nor fails
+ *   its neighbours.
  * - Infrastructure errors (database unreachable, serialization conflicts) are retried without limit,
- *   because the message is fine and dead-lettering it would lose data; the consumer keeps heart-beating.
- * - Offsets are committed only after the transaction commits (kafkajs commits resolved offsets).
+ *   because the messages are fine and dead-lettering them would lose data; the consumer keeps
+ *   heart-beating.
+ * - An offset is resolved only after the transaction holding its event committed (or the event was
+ *   dead-lettered), and committed by kafkajs after that.
  */
-export class EventConsumer {
-  private readonly consumer: Consumer
-  private readonly dlqProducer: Producer
+export class EventConsumer<Tx extends SqlExecutor = SqlExecutor> {
+  private consumer: Consumer
+  private dlqProducer: Producer
   private readonly log: Logger
-  private readonly byTopic: Map<string, Subscription>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private readonly byTopic: Map<string, Subscription<Tx, any>>
   private readonly stopController = new AbortController()
-  private readonly opts: Required<Pick<EventConsumerOptions, 'maxAttempts' | 'retryBaseMs' | 'retryMaxMs' | 'fromBeginning' | 'transactionTimeoutMs'>> &
-    EventConsumerOptions
+  private readonly opts: Required<
+    Pick<ConsumerDefinition, 'maxAttempts' | 'retryBaseMs' | 'retryMaxMs' | 'fromBeginning' | 'transactionTimeoutMs' | 'chunkSize' | 'partitionsConsumedConcurrently'>
+  > &
+    EventConsumerOptions<Tx>
   private running = false
+  private restarting = false
+  /** Crashes kafkajs would not restart after, and how many of them this consumer recovered from. */
+  crashes = 0
+  restarts = 0
   /** Counters by outcome, for metrics and tests. */
   readonly counts: Record<Outcome, number> = { processed: 0, duplicate: 0, 'dead-lettered': 0 }
+  /** Database transactions committed (chunks), for metrics and tests. */
+  transactions = 0
   /** Optional hook for metrics. */
-  onOutcome?: (outcome: Outcome, topic: string) => void
+  onOutcome?: (outcome: Outcome, topic: string, count: number) => void
 
-  constructor(options: EventConsumerOptions) {
-    this.opts = { maxAttempts: 5, retryBaseMs: 200, retryMaxMs: 5000, fromBeginning: true, transactionTimeoutMs: 15_000, ...options }
+  constructor(options: EventConsumerOptions<Tx>) {
+    this.opts = {
+      maxAttempts: 5,
+      retryBaseMs: 200,
+      retryMaxMs: 5000,
+      fromBeginning: true,
+      transactionTimeoutMs: 15_000,
+      chunkSize: 200,
+      partitionsConsumedConcurrently: 3,
+      ...options,
+    }
     this.log = options.logger.child({ component: 'event-consumer', groupId: options.groupId })
     this.byTopic = new Map(options.subscriptions.map((s) => [s.contract.topic.name, s]))
-    this.consumer = options.kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    this.consumer = this.createConsumer()
+    this.dlqProducer = this.createDlqProducer()
+  }
+
+  private createConsumer(): Consumer {
+    const consumer = this.opts.kafka.consumer({
+      groupId: this.opts.groupId,
+      sessionTimeout: this.opts.sessionTimeoutMs ?? 30_000,
       allowAutoTopicCreation: false,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     })
-    this.dlqProducer = options.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 })
+    // kafkajs restarts itself only after retriable errors. After a non-retriable one (for example
+    // KafkaJSGroupCoordinatorNotFound while a restarted broker is still loading its group metadata) it
+    // disconnects and stays stopped, with the process alive and nothing consumed: a silent outage.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || consumer !== this.consumer || this.isStopping) return
+      this.log.error({ err: payload.error }, 'kafka consumer crashed and kafkajs will not restart it; starting a new one')
+      this.crashes += 1
+      if (!this.restarting) void this.restartAfterCrash()
+    })
+    return consumer
+  }
+
+  private createDlqProducer(): Producer {
+    return this.opts.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 })
   }
 
   async start(): Promise<void> {
     await this.dlqProducer.connect()
+    await this.runConsumer()
+  }
+
+  private async runConsumer(): Promise<void> {
     await this.consumer.connect()
     await this.consumer.subscribe({ topics: [...this.byTopic.keys()], fromBeginning: this.opts.fromBeginning })
     this.running = true
     await this.consumer.run({
       autoCommit: true,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        const outcome = await this.handleMessage(topic, partition, message, heartbeat)
-        this.counts[outcome] += 1
-        this.onOutcome?.(outcome, topic)
-      },
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.handleBatch(payload),
     })
   }
 
-  /** Lets the message in flight finish, commits offsets, leaves the group. */
+  /** Replaces a crashed kafkajs consumer with a new one, with backoff, until one runs or the service stops. */
+  private async restartAfterCrash(): Promise<void> {
+    this.restarting = true
+    try {
+      for (let attempt = 1; !this.isStopping; attempt++) {
+        const crashesBefore = this.crashes
+        await sleep(backoffDelay(attempt, 500, this.opts.retryMaxMs), this.stopController.signal)
+        if (this.isStopping) return
+        this.running = false
+        await this.consumer.disconnect().catch(() => undefined)
+        this.consumer = this.createConsumer()
+        try {
+          await this.runConsumer()
+        } catch (error) {
+          this.log.warn({ err: error, attempt }, 'kafka consumer could not be restarted yet; retrying')
+          continue
+        }
+        // run() reports a failed join through another CRASH event rather than by throwing.
+        if (this.crashes === crashesBefore) {
+          this.restarts += 1
+          this.log.info({ attempt }, 'kafka consumer restarted after a crash')
+          return
+        }
+      }
+    } finally {
+      this.restarting = false
+    }
+  }
+
+  /** Lets the chunk in flight finish, commits offsets, leaves the group. */
   async stop(): Promise<void> {
     this.stopController.abort()
     if (this.running) await this.consumer.disconnect()
@@ -131,68 +261,213 @@ export class EventConsumer {
     await this.dlqProducer.disconnect().catch(() => undefined)
   }
 
-  private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<Outcome> {
-    const headers = headersToStrings(message.headers)
-    const log = this.log.child({ topic, partition, offset: message.offset, eventId: headers['event-id'] })
-    const subscription = this.byTopic.get(topic)
-    if (!subscription) return this.deadLetter(topic, partition, message, 'unknown_topic', `no subscription for ${topic}`, log)
+  private record(outcome: Outcome, topic: string, count = 1): void {
+    if (count === 0) return
+    this.counts[outcome] += count
+    this.onOutcome?.(outcome, topic, count)
+  }
 
+  private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch
+    const subscription = this.byTopic.get(topic)
+    const keepGoing = () => isRunning() && !isStale() && !this.stopController.signal.aborted
+    let chunk: Item[] = []
+    const flush = async () => {
+      if (chunk.length === 0) return
+      const items = chunk
+      chunk = []
+      // subscription is defined whenever a chunk has items (decode dead-letters unknown topics).
+      await this.processChunk(subscription!, topic, partition, items, heartbeat)
+      resolveOffset(items[items.length - 1]!.message.offset)
+      await heartbeat()
+    }
+    for (const message of batch.messages) {
+      if (!keepGoing()) break
+      const decoded = this.decode(subscription, topic, message)
+      if (!decoded.ok) {
+        // Earlier events first, so resolved offsets only ever move forward over committed work.
+        await flush()
+        await this.deadLetter(topic, partition, message, decoded.reason, decoded.detail)
+        resolveOffset(message.offset)
+        continue
+      }
+      chunk.push(decoded.item)
+      if (chunk.length >= this.opts.chunkSize) await flush()
+    }
+    // When stopping mid-batch, the unflushed events stay unresolved and are delivered again.
+    if (keepGoing()) await flush()
+    await commitOffsetsIfNecessary()
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private decode(subscription: Subscription<Tx, any> | undefined, topic: string, message: KafkaMessage): Decoded {
+    if (!subscription) return { ok: false, reason: 'unknown_topic', detail: `no subscription for ${topic}` }
     let raw: unknown
     try {
       raw = JSON.parse(message.value?.toString('utf8') ?? '')
     } catch (error) {
-      return this.deadLetter(topic, partition, message, 'malformed_json', (error as Error).message, log)
+      return { ok: false, reason: 'malformed_json', detail: (error as Error).message }
     }
     const validation = validateEvent(subscription.contract, raw)
-    if (!validation.ok) return this.deadLetter(topic, partition, message, 'schema_violation', validation.errors.join('; '), log)
-    const event = validation.value as Static<TSchema> & { eventId: string }
+    if (!validation.ok) return { ok: false, reason: 'schema_violation', detail: validation.errors.join('; ') }
+    return { ok: true, item: { message, event: validation.value as { eventId: string }, headers: headersToStrings(message.headers) } }
+  }
 
+  /** One chunk, retried on infrastructure errors; a failing event is split off and handled alone. */
+  private async processChunk(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    subscription: Subscription<Tx, any>,
+    topic: string,
+    partition: number,
+    items: Item[],
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    if (items.length === 1) return this.processOne(subscription, topic, partition, items[0]!, heartbeat, 1)
     for (let attempt = 1; ; attempt++) {
       try {
-        const processed = await this.opts.db.$transaction(
-          async (tx) => {
-            const inserted = await tx.$executeRawUnsafe(
-              `INSERT INTO "processed_events" ("consumer", "event_id") VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING`,
-              this.opts.groupId,
-              event.eventId,
-            )
-            if (inserted === 0) return false
-            await subscription.handle(event, { tx, topic, partition, offset: message.offset, headers, log })
-            return true
-          },
-          { timeout: this.opts.transactionTimeoutMs, maxWait: this.opts.transactionTimeoutMs },
-        )
-        if (!processed) log.debug('duplicate event skipped')
-        return processed ? 'processed' : 'duplicate'
+        await this.runTransaction(subscription, topic, partition, items, true)
+        return
       } catch (error) {
-        if (error instanceof PermanentEventError) {
-          return this.deadLetter(topic, partition, message, error.reason, error.message, log)
+        if (error instanceof ItemFailure) {
+          const failing = items[error.index]!
+          await this.processChunk(subscription, topic, partition, items.slice(0, error.index), heartbeat)
+          if (error.cause instanceof PermanentEventError) {
+            await this.deadLetter(topic, partition, failing.message, error.cause.reason, error.cause.message)
+          } else {
+            // The chunk's try was this event's first attempt.
+            await this.processOne(subscription, topic, partition, failing, heartbeat, 2, error.cause)
+          }
+          await this.processChunk(subscription, topic, partition, items.slice(error.index + 1), heartbeat)
+          return
         }
-        const infrastructure = isTransientInfrastructureError(error)
-        if (!infrastructure && attempt >= this.opts.maxAttempts) {
-          return this.deadLetter(topic, partition, message, 'handler_failed', (error as Error).message, log)
+        if (!isTransientInfrastructureError(error)) {
+          // The batch handler failed and cannot say on which event: isolate it by going one by one.
+          this.log.warn({ err: error, topic, partition, events: items.length }, 'batch handler failed; handling the chunk one event at a time')
+          for (const item of items) await this.processOne(subscription, topic, partition, item, heartbeat, 1)
+          return
         }
-        if (this.stopController.signal.aborted) {
-          // Leave it uncommitted: the next owner of the partition processes it again.
-          throw error
-        }
-        const delay = backoffDelay(Math.min(attempt, 10), this.opts.retryBaseMs, this.opts.retryMaxMs)
-        log.warn({ err: error, attempt, infrastructure, retryInMs: delay }, 'event handling failed; retrying')
-        await sleep(delay, this.stopController.signal)
-        await heartbeat().catch(() => undefined)
+        await this.backoff(error, attempt, true, heartbeat, { topic, partition, events: items.length })
       }
     }
   }
 
-  private async deadLetter(
+  /** One event in its own transaction, with bounded retries for handler errors. */
+  private async processOne(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    subscription: Subscription<Tx, any>,
     topic: string,
     partition: number,
-    message: KafkaMessage,
-    reason: string,
-    detail: string,
-    log: Logger,
-  ): Promise<Outcome> {
-    log.warn({ reason, detail: detail.slice(0, 500) }, 'event sent to the dead-letter topic')
+    item: Item,
+    heartbeat: () => Promise<void>,
+    firstAttempt: number,
+    previousError?: unknown,
+  ): Promise<void> {
+    let lastError = previousError
+    for (let attempt = firstAttempt; ; attempt++) {
+      if (attempt > this.opts.maxAttempts && !isTransientInfrastructureError(lastError)) {
+        await this.deadLetter(topic, partition, item.message, 'handler_failed', (lastError as Error)?.message ?? String(lastError))
+        return
+      }
+      try {
+        await this.runTransaction(subscription, topic, partition, [item], false)
+        return
+      } catch (caught) {
+        const error = caught instanceof ItemFailure ? caught.cause : caught
+        if (error instanceof PermanentEventError) {
+          await this.deadLetter(topic, partition, item.message, error.reason, error.message)
+          return
+        }
+        lastError = error
+        const infrastructure = isTransientInfrastructureError(error)
+        if (!infrastructure && attempt >= this.opts.maxAttempts) continue // dead-lettered at the top of the loop
+        await this.backoff(error, attempt, infrastructure, heartbeat, { topic, partition, offset: item.message.offset, eventId: item.event.eventId })
+      }
+    }
+  }
+
+  private async backoff(error: unknown, attempt: number, infrastructure: boolean, heartbeat: () => Promise<void>, where: Record<string, unknown>): Promise<void> {
+    if (this.stopController.signal.aborted) {
+      // Leave it unresolved: the next owner of the partition processes it again.
+      throw error
+    }
+    const delay = backoffDelay(Math.min(attempt, 10), this.opts.retryBaseMs, this.opts.retryMaxMs)
+    this.log.warn({ err: error, attempt, infrastructure, retryInMs: delay, ...where }, 'event handling failed; retrying')
+    await sleep(delay, this.stopController.signal)
+    await heartbeat().catch(() => undefined)
+  }
+
+  /**
+   * The transaction for a chunk: bulk inbox insert, handlers on the fresh events, bulk outbox write.
+   * Throws ItemFailure for a non-transient error of one event's `handle`.
+   */
+  private async runTransaction(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    subscription: Subscription<Tx, any>,
+    topic: string,
+    partition: number,
+    items: Item[],
+    allowBatchHandler: boolean,
+  ): Promise<void> {
+    const result = await this.opts.db.$transaction(
+      async (tx) => {
+        const inserted = await tx.$queryRawUnsafe<{ event_id: string }[]>(
+          `INSERT INTO "processed_events" ("consumer", "event_id")
+           SELECT $1, e FROM unnest($2::uuid[]) AS e
+           ON CONFLICT DO NOTHING RETURNING "event_id"::text AS event_id`,
+          this.opts.groupId,
+          items.map((i) => i.event.eventId),
+        )
+        const fresh = new Set(inserted.map((r) => r.event_id))
+        // The first delivery of each new event id; later copies in the same chunk are duplicates too.
+        const todo = items.filter((i) => fresh.delete(i.event.eventId.toLowerCase()))
+        const outbox = new OutboxBuffer()
+        const publish = outbox.publish
+        if (allowBatchHandler && subscription.handleBatch && todo.length > 1) {
+          const log = this.log.child({ topic, partition, events: todo.length })
+          await subscription.handleBatch(
+            todo.map((i) => ({ event: i.event, offset: i.message.offset, headers: i.headers })),
+            { tx, topic, partition, log, publish },
+          )
+        } else {
+          for (const item of todo) {
+            const offset = item.message.offset
+            const log = this.log.child({ topic, partition, offset, eventId: item.event.eventId })
+            try {
+              await subscription.handle(item.event, { tx, topic, partition, offset, headers: item.headers, log, publish })
+            } catch (error) {
+              throw isTransientInfrastructureError(error) ? error : new ItemFailure(items.indexOf(item), error)
+            }
+          }
+        }
+        await outbox.write(tx)
+        return { processed: todo.length, duplicates: items.length - todo.length }
+      },
+      { timeout: this.opts.transactionTimeoutMs, maxWait: this.opts.transactionTimeoutMs },
+    )
+    this.transactions += 1
+    if (result.duplicates > 0) this.log.debug({ topic, partition, duplicates: result.duplicates }, 'duplicate events skipped')
+    this.record('processed', topic, result.processed)
+    this.record('duplicate', topic, result.duplicates)
+  }
+
+  private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, detail: string): Promise<void> {
+    const eventId = headersToStrings(message.headers)['event-id']
+    this.log.warn({ topic, partition, offset: message.offset, eventId, reason, detail: detail.slice(0, 500) }, 'event sent to the dead-letter topic')
+    try {
+      await this.sendToDeadLetterTopic(topic, partition, message, reason, detail)
+    } catch (error) {
+      // A fresh producer (and producer id) for the next try: an idempotent producer whose sequence
+      // broke across a broker restart keeps failing otherwise. The offset stays unresolved.
+      const broken = this.dlqProducer
+      this.dlqProducer = this.createDlqProducer()
+      await broken.disconnect().catch(() => undefined)
+      await this.dlqProducer.connect().catch(() => undefined)
+      throw error
+    }
+    this.record('dead-lettered', topic)
+  }
+
+  private async sendToDeadLetterTopic(topic: string, partition: number, message: KafkaMessage, reason: string, detail: string): Promise<void> {
     await this.dlqProducer.send({
       topic: deadLetterTopic(topic),
       acks: -1,
@@ -213,7 +488,6 @@ export class EventConsumer {
         },
       ],
     })
-    return 'dead-lettered'
   }
 }
 

@@ -6,12 +6,78 @@ import type { SqlExecutor } from './sql.js'
 /** Channel the outbox notifies on commit, so relays publish at once instead of waiting for their next poll. */
 export const OUTBOX_CHANNEL = 'outbox_events'
 
+/** One outbox row, validated and with its event id, ready to insert. */
+export interface OutboxEntry {
+  eventId: string
+  eventType: string
+  topic: string
+  key: string
+  payload: string
+  headers: string
+}
+
+/**
+ * Validates a payload against its contract and turns it into an outbox row. An invalid event throws
+ * here, so it fails the business transaction instead of reaching consumers.
+ */
+export function outboxEntry<S extends TSchema>(contract: EventContract<S>, payload: Static<S>, headers: Record<string, string> = {}): OutboxEntry {
+  const valid = assertValidEvent(contract, payload) as Static<S> & { eventId?: string }
+  return {
+    eventId: valid.eventId ?? randomUUID(),
+    eventType: `${contract.type}.v${contract.version}`,
+    topic: contract.topic.name,
+    key: contract.key(valid),
+    payload: JSON.stringify(valid),
+    headers: JSON.stringify(headers),
+  }
+}
+
+/**
+ * Inserts outbox rows in one statement, in the given order (the relay publishes by id), and notifies
+ * the relays once. Postgres delivers the notification only when the transaction commits; a rollback
+ * sends nothing and stores nothing.
+ */
+export async function writeOutbox(tx: SqlExecutor, entries: readonly OutboxEntry[]): Promise<void> {
+  if (entries.length === 0) return
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "outbox_events" ("event_id", "event_type", "topic", "key", "payload", "headers")
+     SELECT e.event_id, e.event_type, e.topic, e.key, e.payload, e.headers
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])
+            WITH ORDINALITY AS e(event_id, event_type, topic, key, payload, headers, n)
+      ORDER BY e.n`,
+    entries.map((e) => e.eventId),
+    entries.map((e) => e.eventType),
+    entries.map((e) => e.topic),
+    entries.map((e) => e.key),
+    entries.map((e) => e.payload),
+    entries.map((e) => e.headers),
+  )
+  await tx.$executeRawUnsafe(`SELECT pg_notify($1, '')`, OUTBOX_CHANNEL)
+}
+
+/**
+ * Queues an event for the outbox of the transaction in progress; `OutboxBuffer.write` stores the queue
+ * in one statement before the commit, so the events exist if and only if the transaction commits.
+ */
+export type PublishEvent = <S extends TSchema>(contract: EventContract<S>, payload: Static<S>, headers?: Record<string, string>) => { eventId: string }
+
+/** Collects the events a unit of work publishes, for one bulk outbox write at its end. */
+export class OutboxBuffer {
+  readonly entries: OutboxEntry[] = []
+  readonly publish: PublishEvent = (contract, payload, headers) => {
+    const entry = outboxEntry(contract, payload, headers)
+    this.entries.push(entry)
+    return { eventId: entry.eventId }
+  }
+
+  write(tx: SqlExecutor): Promise<void> {
+    return writeOutbox(tx, this.entries.splice(0))
+  }
+}
+
 /**
  * Writes an event into the outbox inside the caller's transaction: the event exists if and only if the
  * state change that caused it commits. The relay publishes it to Kafka afterwards.
- *
- * The payload is validated against its contract here, so an invalid event fails the business
- * transaction instead of reaching consumers.
  */
 export async function enqueueEvent<S extends TSchema>(
   tx: SqlExecutor,
@@ -19,48 +85,19 @@ export async function enqueueEvent<S extends TSchema>(
   payload: Static<S>,
   headers: Record<string, string> = {},
 ): Promise<{ eventId: string }> {
-  const valid = assertValidEvent(contract, payload) as Static<S> & { eventId?: string }
-  const eventId = valid.eventId ?? randomUUID()
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "outbox_events" ("event_id", "event_type", "topic", "key", "payload", "headers")
-     VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6::jsonb)`,
-    eventId,
-    `${contract.type}.v${contract.version}`,
-    contract.topic.name,
-    contract.key(valid),
-    JSON.stringify(valid),
-    JSON.stringify(headers),
-  )
-  // Delivered by Postgres only when the transaction commits; a rollback sends nothing.
-  await tx.$executeRawUnsafe(`SELECT pg_notify($1, '')`, OUTBOX_CHANNEL)
-  return { eventId }
+  const entry = outboxEntry(contract, payload, headers)
+  await writeOutbox(tx, [entry])
+  return { eventId: entry.eventId }
 }
 
-/**
- * Writes many events of one contract in a single statement (one round trip, one notify): for bulk
- * intake such as ds-service's batch endpoint. Same guarantees as enqueueEvent.
- */
+/** Writes many events of one contract in a single statement (one round trip, one notify): for bulk intake. */
 export async function enqueueEvents<S extends TSchema>(
   tx: SqlExecutor,
   contract: EventContract<S>,
   payloads: readonly Static<S>[],
   headers: Record<string, string> = {},
 ): Promise<{ eventIds: string[] }> {
-  if (payloads.length === 0) return { eventIds: [] }
-  const valid = payloads.map((p) => assertValidEvent(contract, p) as Static<S> & { eventId?: string })
-  const eventIds = valid.map((v) => v.eventId ?? randomUUID())
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "outbox_events" ("event_id", "event_type", "topic", "key", "payload", "headers")
-     SELECT e.event_id, $2, $3, e.key, e.payload, $6::jsonb
-       FROM unnest($1::uuid[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS e(event_id, key, payload, n)
-      ORDER BY e.n`,
-    eventIds,
-    `${contract.type}.v${contract.version}`,
-    contract.topic.name,
-    valid.map((v) => contract.key(v)),
-    valid.map((v) => JSON.stringify(v)),
-    JSON.stringify(headers),
-  )
-  await tx.$executeRawUnsafe(`SELECT pg_notify($1, '')`, OUTBOX_CHANNEL)
-  return { eventIds }
+  const entries = payloads.map((p) => outboxEntry(contract, p, headers))
+  await writeOutbox(tx, entries)
+  return { eventIds: entries.map((e) => e.eventId) }
 }

@@ -92,8 +92,7 @@ export class OutboxRelay {
     await this.loop
     this.loop = undefined
     await this.closeClient()
-    if (this.producer && this.producerConnected) await this.producer.disconnect().catch(() => undefined)
-    this.producerConnected = false
+    await this.dropProducer()
   }
 
   private get stopping(): boolean {
@@ -122,6 +121,9 @@ export class OutboxRelay {
         // Kafka errors leave the database session healthy; anything else may have broken it (and with
         // it the leadership lock), so start over with a fresh connection.
         if (!isKafkaError(error)) await this.closeClient()
+        // A new producer (and producer id) for the next try: after a broker restart an idempotent
+        // producer can be left with sequence numbers the broker rejects on every send.
+        else await this.dropProducer()
         await sleep(delay, this.stopController.signal)
       }
     }
@@ -177,6 +179,13 @@ export class OutboxRelay {
       this.producerConnected = true
     }
     return this.producer
+  }
+
+  private async dropProducer(): Promise<void> {
+    const producer = this.producer
+    this.producer = undefined
+    this.producerConnected = false
+    if (producer) await producer.disconnect().catch(() => undefined)
   }
 
   private async publishBatch(): Promise<number> {

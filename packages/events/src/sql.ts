@@ -8,8 +8,9 @@ export interface SqlExecutor {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>
 }
 
-export interface TransactionalSql extends SqlExecutor {
-  $transaction<R>(fn: (tx: SqlExecutor) => Promise<R>, options?: { timeout?: number; maxWait?: number }): Promise<R>
+/** A client that runs interactive transactions; `Tx` is the client handed to the callback (a service's Prisma transaction client). */
+export interface TransactionalSql<Tx extends SqlExecutor = SqlExecutor> extends SqlExecutor {
+  $transaction<R>(fn: (tx: Tx) => Promise<R>, options?: { timeout?: number; maxWait?: number }): Promise<R>
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
+import kafkajs, { type ProducerConfig } from 'kafkajs'
 import { EventConsumer, PermanentEventError, subscribe, isTransientInfrastructureError } from '@expenses/events'
 import { kafka, logger, outboxDatabase, readTopic, sqlClient, testContract } from './helpers.js'
 
@@ -7,7 +8,17 @@ const k = kafka('consumer-test')
 
 type Handler = (event: { eventId: string; userId: string; n: number }, tx: { $executeRawUnsafe(q: string, ...v: unknown[]): Promise<number> }) => Promise<void>
 
-async function setup(t: Test, handler: Handler, options: { maxAttempts?: number } = {}) {
+type BatchHandler = (events: { eventId: string; userId: string; n: number }[], tx: { $executeRawUnsafe(q: string, ...v: unknown[]): Promise<number> }) => Promise<void>
+
+interface SetupOptions {
+  maxAttempts?: number
+  chunkSize?: number
+  handleBatch?: BatchHandler
+  /** Start the consumer only when the test calls start(), so that what it sent before arrives as one batch. */
+  deferStart?: boolean
+}
+
+async function setup(t: Test, handler: Handler, options: SetupOptions = {}) {
   const db = await outboxDatabase()
   const sql = await sqlClient(db.url)
   await sql.$executeRawUnsafe('CREATE TABLE effects (event_id uuid, n int)')
@@ -22,9 +33,15 @@ async function setup(t: Test, handler: Handler, options: { maxAttempts?: number 
     maxAttempts: options.maxAttempts ?? 3,
     retryBaseMs: 20,
     retryMaxMs: 100,
-    subscriptions: [subscribe(contract, (event, { tx }) => handler(event, tx))],
+    ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
+    subscriptions: [
+      subscribe(contract, (event, { tx }) => handler(event, tx), {
+        ...(options.handleBatch ? { handleBatch: (items, { tx }) => options.handleBatch!(items.map((i) => i.event), tx) } : {}),
+      }),
+    ],
   })
-  await consumer.start()
+  const start = () => consumer.start()
+  if (!options.deferStart) await start()
   t.teardown(async () => {
     await consumer.stop()
     await producer.disconnect()
@@ -32,6 +49,8 @@ async function setup(t: Test, handler: Handler, options: { maxAttempts?: number 
     await db.drop()
   })
   const send = (value: string, key = randomUUID()) => producer.send({ topic, messages: [{ key, value }] })
+  /** All in one produce request to one partition: the consumer fetches them as one batch. */
+  const sendAll = (values: string[], key = randomUUID()) => producer.send({ topic, messages: values.map((value) => ({ key, value })) })
   const event = (n: number, eventId = randomUUID(), userId = randomUUID()) => ({ eventId, occurredAt: new Date().toISOString(), userId, n })
   const effects = () => sql.$queryRawUnsafe<{ event_id: string; n: number }[]>('SELECT event_id, n FROM effects ORDER BY n')
   const waitForCounts = async (predicate: (c: EventConsumer['counts']) => boolean, timeoutMs = 20_000) => {
@@ -41,7 +60,7 @@ async function setup(t: Test, handler: Handler, options: { maxAttempts?: number 
       await new Promise((r) => setTimeout(r, 50))
     }
   }
-  return { consumer, send, event, effects, waitForCounts, dlq }
+  return { consumer, start, send, sendAll, event, effects, waitForCounts, dlq }
 }
 
 const recordEffect: Handler = async (event, tx) => {
@@ -122,6 +141,163 @@ t.test('a PermanentEventError dead-letters at once without retries', async (t) =
   t.equal(calls, 1)
   const dead = await readTopic(k, s.dlq, 1)
   t.equal(dead[0]?.headers['x-dlq-reason'], 'unknown_user')
+})
+
+t.test('a batch is handled in chunks: one transaction per chunk, effects in offset order', async (t) => {
+  const s = await setup(t, recordEffect, { deferStart: true, chunkSize: 20 })
+  await s.sendAll(Array.from({ length: 60 }, (_, i) => JSON.stringify(s.event(i))))
+  await s.start()
+  await s.waitForCounts((c) => c.processed === 60)
+  t.same((await s.effects()).map((r) => r.n), Array.from({ length: 60 }, (_, i) => i), 'every event once')
+  t.ok(s.consumer.transactions <= 6, `60 events in ${s.consumer.transactions} transactions (chunks of 20; kafkajs may split the fetch)`)
+  t.ok(s.consumer.transactions >= 3, 'a chunk never exceeds chunkSize')
+})
+
+t.test('duplicate event ids inside one chunk are processed once', async (t) => {
+  const s = await setup(t, recordEffect, { deferStart: true })
+  const [a, b, c] = [s.event(1), s.event(2), s.event(3)]
+  // The same id in another case is the same event (uuid columns are case-insensitive).
+  const aUpper = { ...a, eventId: a.eventId.toUpperCase() }
+  await s.sendAll([a, b, aUpper, c, b].map((e) => JSON.stringify(e)))
+  await s.start()
+  await s.waitForCounts((c) => c.processed + c.duplicate === 5)
+  t.equal(s.consumer.counts.processed, 3)
+  t.equal(s.consumer.counts.duplicate, 2)
+  t.same((await s.effects()).map((r) => r.n), [1, 2, 3])
+})
+
+t.test('a poison event in the middle of a chunk goes to the dead-letter topic alone; its neighbours commit', async (t) => {
+  let poisonCalls = 0
+  const s = await setup(
+    t,
+    async (event, tx) => {
+      await recordEffect(event, tx)
+      if (event.n === 5) {
+        poisonCalls++
+        throw new Error('cannot handle 5')
+      }
+    },
+    { deferStart: true, maxAttempts: 3 },
+  )
+  await s.sendAll(Array.from({ length: 10 }, (_, i) => JSON.stringify(s.event(i))))
+  await s.start()
+  await s.waitForCounts((c) => c.processed === 9 && c['dead-lettered'] === 1)
+  t.same((await s.effects()).map((r) => r.n), [0, 1, 2, 3, 4, 6, 7, 8, 9], 'the neighbours are stored, the poison event is not')
+  t.equal(poisonCalls, 3, 'the poison event was tried maxAttempts times in all (the chunk try counts as the first)')
+  const dead = await readTopic(k, s.dlq, 1)
+  t.equal(dead[0]?.headers['x-dlq-reason'], 'handler_failed')
+  t.equal(JSON.parse(dead[0]!.value ?? '{}').n, 5)
+})
+
+t.test('a PermanentEventError inside a chunk dead-letters that event at once and keeps the rest', async (t) => {
+  let calls = 0
+  const s = await setup(
+    t,
+    async (event, tx) => {
+      if (event.n === 2) {
+        calls++
+        throw new PermanentEventError('no such user', 'unknown_user')
+      }
+      await recordEffect(event, tx)
+    },
+    { deferStart: true },
+  )
+  await s.sendAll(Array.from({ length: 5 }, (_, i) => JSON.stringify(s.event(i))))
+  await s.start()
+  await s.waitForCounts((c) => c.processed === 4 && c['dead-lettered'] === 1)
+  t.equal(calls, 1, 'not retried')
+  t.same((await s.effects()).map((r) => r.n), [0, 1, 3, 4])
+  t.equal((await readTopic(k, s.dlq, 1))[0]?.headers['x-dlq-reason'], 'unknown_user')
+})
+
+t.test('a batch handler writes a whole chunk at once; when it fails, the chunk is handled one event at a time', async (t) => {
+  const bulkInsert: BatchHandler = async (events, tx) => {
+    if (events.some((e) => e.n === 99)) throw new Error('the bulk path cannot take 99')
+    await tx.$executeRawUnsafe(
+      'INSERT INTO effects (event_id, n) SELECT * FROM unnest($1::uuid[], $2::int[])',
+      events.map((e) => e.eventId),
+      events.map((e) => e.n),
+    )
+  }
+  let perEvent = 0
+  const s = await setup(
+    t,
+    async (event, tx) => {
+      perEvent++
+      await recordEffect(event, tx)
+    },
+    { deferStart: true, handleBatch: bulkInsert },
+  )
+  const key = randomUUID()
+  await s.sendAll(Array.from({ length: 10 }, (_, i) => JSON.stringify(s.event(i))), key)
+  await s.start()
+  await s.waitForCounts((c) => c.processed === 10)
+  t.equal(perEvent, 0, 'the batch handler took the whole batch')
+  t.ok(s.consumer.transactions <= 2, `10 events in ${s.consumer.transactions} transaction(s)`)
+  await s.sendAll([s.event(20), s.event(99), s.event(21)].map((e) => JSON.stringify(e)), key)
+  await s.waitForCounts((c) => c.processed === 13)
+  t.equal(perEvent, 3, 'after the batch handler failed, each event went through handle')
+  t.same((await s.effects()).map((r) => r.n), [...Array.from({ length: 10 }, (_, i) => i), 20, 21, 99], 'nothing lost, nothing twice')
+  t.equal(s.consumer.counts['dead-lettered'], 0)
+})
+
+t.test('a crash kafkajs does not restart after is recovered: a new consumer joins and the message is handled', async (t) => {
+  // Fault injection (the one stand-in here): the dead-letter producer's first send fails with a
+  // non-retriable Kafka error, which is what kafkajs answers KafkaJSGroupCoordinatorNotFound and the
+  // like with: it disconnects the consumer and does not restart it. Kafka and Postgres are real.
+  let failuresLeft = 1
+  const injected = new Proxy(k, {
+    get(target, prop) {
+      if (prop === 'producer') {
+        return (config?: ProducerConfig) => {
+          const producer = target.producer(config)
+          const send = producer.send.bind(producer)
+          producer.send = async (record) => {
+            if (failuresLeft-- > 0) throw new kafkajs.KafkaJSNonRetriableError('injected: refused for good')
+            return send(record)
+          }
+          return producer
+        }
+      }
+      const value = Reflect.get(target, prop, target) as unknown
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+  const db = await outboxDatabase()
+  const sql = await sqlClient(db.url)
+  await sql.$executeRawUnsafe('CREATE TABLE effects (event_id uuid, n int)')
+  const { contract, topic, dlq } = await testContract(k)
+  const consumer = new EventConsumer({
+    kafka: injected,
+    groupId: `test-${randomUUID()}`,
+    db: sql,
+    logger,
+    retryBaseMs: 20,
+    retryMaxMs: 200,
+    subscriptions: [subscribe(contract, (event, { tx }) => recordEffect(event, tx))],
+  })
+  const producer = k.producer()
+  await producer.connect()
+  t.teardown(async () => {
+    await consumer.stop()
+    await producer.disconnect()
+    await sql.close()
+    await db.drop()
+  })
+  await consumer.start()
+  const key = randomUUID()
+  await producer.send({ topic, messages: [{ key, value: '{poison' }] })
+  const good = { eventId: randomUUID(), occurredAt: new Date().toISOString(), userId: randomUUID(), n: 42 }
+  await producer.send({ topic, messages: [{ key, value: JSON.stringify(good) }] })
+  const deadline = Date.now() + 30_000
+  while (consumer.counts.processed < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+  t.equal(consumer.crashes, 1, 'kafkajs crashed without a restart once')
+  t.equal(consumer.restarts, 1, 'a new consumer took over')
+  t.equal(consumer.counts['dead-lettered'], 1, 'the poison message was dead-lettered on the redelivery')
+  t.equal(consumer.counts.processed, 1, 'the message behind it was handled')
+  const dead = await readTopic(k, dlq, 1)
+  t.equal(dead[0]?.value, '{poison')
+  t.same((await sql.$queryRawUnsafe<{ n: number }[]>('SELECT n FROM effects')).map((r) => r.n), [42])
 })
 
 t.test('infrastructure errors are recognised as transient, business errors are not', async (t) => {

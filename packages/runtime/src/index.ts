@@ -1,6 +1,6 @@
 export * from './config.js'
 import { migrate } from '@expenses/db'
-import { backoffDelay, createKafka, EventConsumer, sleep, KafkaProbe, kafkaSettingsFromEnv, OutboxRelay, type EventConsumerOptions, type TransactionalSql } from '@expenses/events'
+import { backoffDelay, createKafka, EventConsumer, sleep, KafkaProbe, kafkaSettingsFromEnv, OutboxRelay, type ConsumerDefinition, type SqlExecutor, type TransactionalSql } from '@expenses/events'
 import { createLogger, loadConfig, runService, type BaseConfig, type PlatformApp, type ReadinessChecks, type ShutdownStep, type RunningService } from '@expenses/platform'
 import type { Kafka } from 'kafkajs'
 import type { Logger } from 'pino'
@@ -13,8 +13,8 @@ export interface ServiceConfigBase extends BaseConfig {
   MIGRATE_ON_START?: boolean
 }
 
-/** The database client a service hands to the runtime: its generated PrismaClient. */
-export interface ServiceDb extends TransactionalSql {
+/** The database client a service hands to the runtime: its generated PrismaClient (Tx: its transaction client). */
+export interface ServiceDb<Tx extends SqlExecutor = SqlExecutor> extends TransactionalSql<Tx> {
   $disconnect(): Promise<void>
 }
 
@@ -28,7 +28,7 @@ export interface ServiceContext<C, D> {
   readinessChecks: ReadinessChecks
 }
 
-export interface ServiceDefinition<S extends TObject, D extends ServiceDb> {
+export interface ServiceDefinition<S extends TObject, D extends ServiceDb<Tx>, Tx extends SqlExecutor = SqlExecutor> {
   name: string
   configSchema: S
   /** prisma/migrations of the service, applied at start-up when MIGRATE_ON_START is true. */
@@ -36,15 +36,15 @@ export interface ServiceDefinition<S extends TObject, D extends ServiceDb> {
   createDb(config: Static<S>): D
   buildApp(ctx: ServiceContext<Static<S>, D>): Promise<PlatformApp>
   /** Consumer groups this service runs. */
-  consumers?(ctx: ServiceContext<Static<S>, D>): Omit<EventConsumerOptions, 'kafka' | 'db' | 'logger'>[]
+  consumers?(ctx: ServiceContext<Static<S>, D>): ConsumerDefinition<Tx>[]
   /** Extra shutdown steps, run after consumers and relay stop and before the database closes. */
   onShutdown?: ShutdownStep[]
 }
 
-export interface StartedService<C, D> extends ServiceContext<C, D> {
+export interface StartedService<C, D, Tx extends SqlExecutor = SqlExecutor> extends ServiceContext<C, D> {
   running: RunningService
   relay: OutboxRelay
-  consumers: EventConsumer[]
+  consumers: EventConsumer<Tx>[]
 }
 
 /**
@@ -54,10 +54,10 @@ export interface StartedService<C, D> extends ServiceContext<C, D> {
  * On SIGTERM: stop taking requests and drain them, then stop consumers (in-flight messages finish and
  * offsets commit), stop the relay, close Kafka and the database.
  */
-export async function startService<S extends TObject, D extends ServiceDb>(
-  definition: ServiceDefinition<S, D>,
+export async function startService<S extends TObject, D extends ServiceDb<Tx>, Tx extends SqlExecutor = SqlExecutor>(
+  definition: ServiceDefinition<S, D, Tx>,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<StartedService<Static<S>, D>> {
+): Promise<StartedService<Static<S>, D, Tx>> {
   const config = loadConfig(definition.configSchema, env) as Static<S> & ServiceConfigBase
   const logger = createLogger({ service: definition.name, level: config.LOG_LEVEL })
 
@@ -76,7 +76,7 @@ export async function startService<S extends TObject, D extends ServiceDb>(
   }
   const ctx: ServiceContext<Static<S>, D> = { config, logger, db, kafka, wakeOutbox: () => relay.wake(), readinessChecks }
   const app = await definition.buildApp(ctx)
-  const consumers = (definition.consumers?.(ctx) ?? []).map((options) => new EventConsumer({ ...options, kafka, db, logger }))
+  const consumers = (definition.consumers?.(ctx) ?? []).map((options) => new EventConsumer<Tx>({ ...options, kafka, db, logger }))
 
   const running = await runService({
     app,
@@ -99,7 +99,7 @@ export async function startService<S extends TObject, D extends ServiceDb>(
 }
 
 /** Keeps trying to join the consumer group until it works or the service stops. */
-async function startWithRetry(consumer: EventConsumer, logger: Logger): Promise<void> {
+async function startWithRetry(consumer: Pick<EventConsumer, 'start' | 'reset' | 'isStopping'>, logger: Logger): Promise<void> {
   for (let attempt = 1; !consumer.isStopping; attempt++) {
     try {
       await consumer.start()

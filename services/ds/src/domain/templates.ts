@@ -19,8 +19,39 @@ export async function templatesFor(db: Reader, userId: string, rawSender: string
     take: MAX_TEMPLATES,
     select: { template: true },
   })
-  // Stored JSON is ours, but never trust it to have a shape: the parser skips templates it cannot use.
-  return rows.map((r) => r.template).filter((t): t is Prisma.JsonObject => typeof t === 'object' && t !== null && !Array.isArray(t)) as unknown as UserTemplate[]
+  return usableTemplates(rows.map((r) => r.template))
+}
+
+/** Key of templatesForMany's map. */
+export function templateScope(userId: string, rawSender: string | null): string {
+  return `${userId}\u0000${normaliseSender(rawSender) ?? ''}`
+}
+
+/**
+ * templatesFor for many (user, sender) pairs in one query, keyed by templateScope; pairs without
+ * templates are absent. Same order and cap per pair as templatesFor.
+ */
+export async function templatesForMany(db: Reader, scopes: readonly { userId: string; sender: string | null }[]): Promise<Map<string, UserTemplate[]>> {
+  const pairs = new Map(scopes.map((s) => [templateScope(s.userId, s.sender), { userId: s.userId, sender: normaliseSender(s.sender) }]))
+  const byScope = new Map<string, UserTemplate[]>()
+  if (pairs.size === 0) return byScope
+  const rows = await db.userTemplate.findMany({
+    where: { OR: [...pairs.values()] },
+    orderBy: [{ learnedAt: 'desc' }, { id: 'asc' }],
+    select: { userId: true, sender: true, template: true },
+  })
+  for (const row of rows) {
+    const scope = `${row.userId}\u0000${row.sender ?? ''}`
+    const list = byScope.get(scope) ?? []
+    if (list.length < MAX_TEMPLATES) list.push(...usableTemplates([row.template]))
+    byScope.set(scope, list)
+  }
+  return byScope
+}
+
+// Stored JSON is ours, but never trust it to have a shape: the parser skips templates it cannot use.
+function usableTemplates(values: Prisma.JsonValue[]): UserTemplate[] {
+  return values.filter((t): t is Prisma.JsonObject => typeof t === 'object' && t !== null && !Array.isArray(t)) as unknown as UserTemplate[]
 }
 
 function keyOf(template: UserTemplate): string {
@@ -40,7 +71,21 @@ export async function saveTemplate(tx: Tx, userId: string, template: UserTemplat
 
 /** Counts a use of the template that produced this result, if one did. */
 export async function recordTemplateHit(tx: Tx, userId: string, result: ParseResult): Promise<void> {
-  if (!result.format?.startsWith(USER_TEMPLATE_FORMAT)) return
-  const templateKey = result.format.slice(USER_TEMPLATE_FORMAT.length)
-  await tx.userTemplate.updateMany({ where: { userId, templateKey }, data: { hits: { increment: 1 } } })
+  await recordTemplateHits(tx, [{ userId, result }])
+}
+
+/** recordTemplateHit for many results: one update per template used, by the number of its uses. */
+export async function recordTemplateHits(tx: Tx, uses: readonly { userId: string; result: ParseResult }[]): Promise<void> {
+  const counts = new Map<string, { userId: string; templateKey: string; n: number }>()
+  for (const { userId, result } of uses) {
+    if (!result.format?.startsWith(USER_TEMPLATE_FORMAT)) continue
+    const templateKey = result.format.slice(USER_TEMPLATE_FORMAT.length)
+    const key = `${userId}\u0000${templateKey}`
+    const entry = counts.get(key) ?? { userId, templateKey, n: 0 }
+    entry.n += 1
+    counts.set(key, entry)
+  }
+  for (const { userId, templateKey, n } of counts.values()) {
+    await tx.userTemplate.updateMany({ where: { userId, templateKey }, data: { hits: { increment: n } } })
+  }
 }

@@ -2,7 +2,7 @@
 // layout is learned for that user only.
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { topics } from '@expenses/events'
+import { OutboxBuffer, topics } from '@expenses/events'
 import { readTopic, topicEndOffsets } from '@expenses/testing'
 import { dedupKey } from '../../src/domain/incoming.js'
 import { processReceivedMessage } from '../../src/domain/processing.js'
@@ -134,7 +134,11 @@ t.test('correcting a pending message settles it; the worker then leaves it alone
   t.equal(res.statusCode, 200)
   t.match(res.json(), { status: 'parsed', result: { amount: '18.00', currency: 'EUR' } })
   // Now the (late) received event reaches the worker.
-  await db.$transaction((tx) => processReceivedMessage({ messageId: id, userId, occurredAt: new Date().toISOString() }, { tx, log: silent }, { minConfidence: 0 }))
+  await db.$transaction(async (tx) => {
+    const outbox = new OutboxBuffer()
+    await processReceivedMessage({ messageId: id, userId }, { tx, log: silent, publish: outbox.publish }, { minConfidence: 0 })
+    await outbox.write(tx)
+  })
   const row = await db.bankMessage.findUniqueOrThrow({ where: { id } })
   t.equal(row.status, 'parsed')
   t.match(row.result, { format: 'user_correction', currency: 'EUR' })

@@ -96,6 +96,24 @@ function isUniqueViolation(error: unknown, field: string): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002' && JSON.stringify(error.meta ?? {}).includes(field)
 }
 
+/** The expense columns an expense.parsed event sets; a value no expense can have is a permanent failure. */
+function parsedExpenseFields(event: ExpenseParsedEvent) {
+  if (!isKnownCurrency(event.currency)) throw new PermanentEventError(`unknown currency ${event.currency}`, 'invalid_currency')
+  if (!/[1-9]/.test(event.amount)) throw new PermanentEventError('amount must be greater than zero', 'invalid_amount')
+  const merchant = event.merchant?.trim() || null
+  return {
+    type: event.type,
+    amount: new Prisma.Decimal(event.amount),
+    currency: event.currency,
+    merchant,
+    merchantKey: normaliseMerchant(merchant),
+    occurredAt: new Date(event.occurredAt),
+    accountLast4: event.accountLast4,
+    channel: event.channel,
+    reference: event.reference,
+  }
+}
+
 /**
  * Expenses of one user at a time: every read and write is scoped by userId, so another user's
  * expense is indistinguishable from one that does not exist (404).
@@ -128,22 +146,9 @@ export class Expenses {
    * unless the user chose the category. Runs inside the consumer's transaction (`tx`).
    */
   async recordParsed(tx: Prisma.TransactionClient, event: ExpenseParsedEvent): Promise<{ id: string; outcome: 'created' | 'corrected' | 'unchanged' }> {
-    if (!isKnownCurrency(event.currency)) throw new PermanentEventError(`unknown currency ${event.currency}`, 'invalid_currency')
-    if (!/[1-9]/.test(event.amount)) throw new PermanentEventError('amount must be greater than zero', 'invalid_amount')
-    const merchant = event.merchant?.trim() || null
-    const fields = {
-      type: event.type,
-      amount: new Prisma.Decimal(event.amount),
-      currency: event.currency,
-      merchant,
-      merchantKey: normaliseMerchant(merchant),
-      occurredAt: new Date(event.occurredAt),
-      accountLast4: event.accountLast4,
-      channel: event.channel,
-      reference: event.reference,
-    }
+    const fields = parsedExpenseFields(event)
     const id = randomUUID()
-    const { category, categorySource } = await this.chooseCategory(tx, event.userId, { merchant, type: event.type, channel: event.channel })
+    const { category, categorySource } = await this.chooseCategory(tx, event.userId, { merchant: fields.merchant, type: event.type, channel: event.channel })
     const { count } = await tx.expense.createMany({
       data: [{ id, userId: event.userId, ...fields, category, categorySource, receivedAt: new Date(event.receivedAt), source: 'message', messageId: event.messageId }],
       // ON CONFLICT DO NOTHING: concurrent deliveries of the same message race safely.
@@ -157,6 +162,49 @@ export class Expenses {
     const categoryUpdate = existing.categorySource === 'user' ? {} : { category, categorySource }
     await tx.expense.update({ where: { id: existing.id }, data: { ...fields, ...categoryUpdate } })
     return { id: existing.id, outcome: 'corrected' }
+  }
+
+  /**
+   * recordParsed for a chunk of events in two statements: one read of the users' learned rules for
+   * the chunk's merchants and one multi-row insert that skips messages already recorded. Corrections,
+   * and a message named twice in one chunk, need the existing row, so such a chunk goes event by event.
+   */
+  async recordParsedBatch(tx: Prisma.TransactionClient, events: readonly ExpenseParsedEvent[]): Promise<{ created: number; unchanged: number; corrected: number }> {
+    const counts = { created: 0, unchanged: 0, corrected: 0 }
+    const distinctMessages = new Set(events.map((e) => `${e.userId}/${e.messageId}`)).size
+    if (distinctMessages !== events.length || events.some((e) => e.corrected)) {
+      for (const event of events) counts[(await this.recordParsed(tx, event)).outcome] += 1
+      return counts
+    }
+    const rows = events.map((event) => ({ event, fields: parsedExpenseFields(event) }))
+    const learned = await this.learnedCategories(
+      tx,
+      rows.map((r) => ({ userId: r.event.userId, merchantKey: r.fields.merchantKey })),
+    )
+    const { count } = await tx.expense.createMany({
+      data: rows.map(({ event, fields }) => {
+        const rule = fields.merchantKey ? learned.get(`${event.userId}/${fields.merchantKey}`) : undefined
+        const chosen = rule
+          ? { category: rule, categorySource: 'learned' as const }
+          : { category: categorise({ merchant: fields.merchant, type: event.type, channel: event.channel }), categorySource: 'rules' as const }
+        return { id: randomUUID(), userId: event.userId, ...fields, ...chosen, receivedAt: new Date(event.receivedAt), source: 'message', messageId: event.messageId }
+      }),
+      skipDuplicates: true,
+    })
+    counts.created = count
+    counts.unchanged = events.length - count
+    return counts
+  }
+
+  /** The users' learned categories for these merchants, keyed `userId/merchantKey`, in one query. */
+  private async learnedCategories(client: Client, pairs: readonly { userId: string; merchantKey: string | null }[]): Promise<Map<string, Category>> {
+    const wanted = pairs.filter((p): p is { userId: string; merchantKey: string } => p.merchantKey !== null)
+    if (wanted.length === 0) return new Map()
+    const rules = await client.merchantCategoryRule.findMany({
+      where: { userId: { in: [...new Set(wanted.map((p) => p.userId))] }, merchantKey: { in: [...new Set(wanted.map((p) => p.merchantKey))] } },
+      select: { userId: true, merchantKey: true, category: true },
+    })
+    return new Map(rules.map((r) => [`${r.userId}/${r.merchantKey}`, r.category as Category]))
   }
 
   /**
