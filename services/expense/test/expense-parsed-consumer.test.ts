@@ -14,7 +14,7 @@ const logger = pino({ level: 'silent' })
  * expense-service's real consumer on a fresh consumer group, positioned at the topic's current end so
  * it sees only what this test produces (other test files publish to the same shared topic).
  */
-async function startConsumer(t: Test) {
+async function startConsumer(t: Test, setup: { deferStart?: boolean } = {}) {
   const db = await testDb(t)
   const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), clientId: 'expense-consumer-test' }, logger)
   const groupId = `expense-service-test-${randomUUID()}`
@@ -26,7 +26,8 @@ async function startConsumer(t: Test) {
   const [options] = expenseServiceConsumers(groupId, new Expenses(db))
   if (!options) throw new Error('expense-service defines a consumer')
   const consumer = new EventConsumer({ ...options, kafka, db, logger, retryBaseMs: 20, retryMaxMs: 100, maxAttempts: 2 })
-  await consumer.start()
+  const start = () => consumer.start()
+  if (!setup.deferStart) await start()
   const producer = kafka.producer()
   await producer.connect()
   t.teardown(async () => {
@@ -36,7 +37,10 @@ async function startConsumer(t: Test) {
   const send = (key: string, value: string) => producer.send({ topic, messages: [{ key, value, headers: { 'event-type': 'expense.parsed.v1' } }] })
   const settled = (n: number) =>
     waitFor(() => consumer.counts.processed + consumer.counts.duplicate + consumer.counts['dead-lettered'] >= n, { what: `${n} messages handled`, timeoutMs: 30_000 })
-  return { db, kafka, consumer, send, settled }
+  /** Several events in one produce request under one key: the consumer fetches them as one batch. */
+  const sendAll = (key: string, events: object[]) =>
+    producer.send({ topic, messages: events.map((e) => ({ key, value: JSON.stringify(e), headers: { 'event-type': 'expense.parsed.v1' } })) })
+  return { db, kafka, consumer, start, send, sendAll, settled }
 }
 
 t.test('an expense.parsed event becomes one expense with the message\'s fields, date and category', async (t) => {
@@ -91,6 +95,61 @@ t.test('a different eventId for the same message still makes one expense', async
   await send(otherUser.userId, JSON.stringify(otherUser))
   await settled(3)
   t.equal(await db.expense.count({ where: { messageId: first.messageId } }), 2)
+})
+
+t.test('a batch of parsed events is stored in a few transactions with the same fields, learned categories and idempotency as one by one', async (t) => {
+  const { db, consumer, start, sendAll, settled } = await startConsumer(t, { deferStart: true })
+  const alice = randomUUID()
+  const bob = randomUUID()
+  // Alice once moved an AMAZON expense to 'bills': a learned rule of hers, not of bob's.
+  await db.merchantCategoryRule.create({ data: { userId: alice, merchantKey: 'amazon', category: 'bills' } })
+  // A message already recorded before the batch: the batch must leave it as it is.
+  const earlier = parsedEvent({ userId: alice, merchant: 'ZOMATO', amount: '10.00' })
+  await new Expenses(db).recordParsed(db, earlier)
+  const events = [
+    ...Array.from({ length: 10 }, (_, i) => parsedEvent({ userId: alice, merchant: i % 2 ? 'AMAZON' : 'SWIGGY', amount: `${100 + i}.25` })),
+    { ...earlier, eventId: randomUUID(), amount: '999.00' },
+    parsedEvent({ userId: bob, merchant: 'AMAZON', amount: '55.5', type: 'credit' }),
+  ]
+  await sendAll(alice, events)
+  await start()
+  await settled(events.length)
+  t.equal(consumer.counts['dead-lettered'], 0)
+  t.ok(consumer.transactions < events.length, `${events.length} events in ${consumer.transactions} transaction(s)`)
+  const rows = await db.expense.findMany({ where: { userId: { in: [alice, bob] } }, orderBy: { amount: 'asc' } })
+  t.equal(rows.length, 12, 'ten new expenses for alice, the earlier one, one for bob')
+  t.equal(rows.find((r) => r.messageId === earlier.messageId)?.amount.toFixed(2), '10.00', 'the earlier expense stands')
+  const amazonAlice = rows.filter((r) => r.userId === alice && r.merchant === 'AMAZON')
+  t.equal(amazonAlice.length, 5)
+  t.ok(amazonAlice.every((r) => r.category === 'bills' && r.categorySource === 'learned'), "alice's learned rule applies to her AMAZON expenses")
+  const amazonBob = rows.find((r) => r.userId === bob)
+  t.match(amazonBob, { category: 'income', categorySource: 'rules', type: 'credit', merchantKey: 'amazon' }, "alice's rule is not bob's")
+  t.equal(amazonBob?.amount.toFixed(2), '55.50', 'exact decimal amount')
+  const swiggy = rows.find((r) => r.merchant === 'SWIGGY' && r.amount.toFixed(2) === '100.25')
+  t.match(swiggy, { category: 'food', categorySource: 'rules', source: 'message', accountLast4: '1234', channel: 'upi', reference: '412345678901' })
+  t.equal(swiggy?.occurredAt.toISOString(), '2024-03-05T00:00:00.000Z')
+})
+
+t.test('a batch with a correction or an invalid event falls back to one by one: the correction applies, the invalid event is dead-lettered alone', async (t) => {
+  const { db, consumer, start, sendAll, settled, kafka } = await startConsumer(t, { deferStart: true })
+  const user = randomUUID()
+  const original = parsedEvent({ userId: user, merchant: 'SWIGGY', amount: '20.00' })
+  await new Expenses(db).recordParsed(db, original)
+  const dlqBefore = await topicEndOffsets(kafka, deadLetterTopic(topic))
+  const events = [
+    parsedEvent({ userId: user, amount: '1.00' }),
+    { ...original, eventId: randomUUID(), amount: '21.00', corrected: true },
+    parsedEvent({ userId: user, amount: '2.00', currency: 'XXY' }),
+    parsedEvent({ userId: user, amount: '3.00' }),
+  ]
+  await sendAll(user, events)
+  await start()
+  await settled(events.length)
+  t.equal(consumer.counts['dead-lettered'], 1, 'only the unknown currency')
+  const rows = await db.expense.findMany({ where: { userId: user }, orderBy: { amount: 'asc' } })
+  t.same(rows.map((r) => r.amount.toFixed(2)), ['1.00', '3.00', '21.00'], 'the corrected amount, the valid neighbours, nothing of the invalid one')
+  const dead = await readTopic(kafka, deadLetterTopic(topic), { from: dlqBefore, until: (m) => m.some((x) => x.key === user), durationMs: 20_000 })
+  t.equal(dead.find((x) => x.key === user)?.headers['x-dlq-reason'], 'invalid_currency')
 })
 
 t.test("the user's correction of a message updates its expense; a category the user chose stays", async (t) => {

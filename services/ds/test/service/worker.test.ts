@@ -7,7 +7,7 @@ import { readTopic, topicEndOffsets, waitFor } from '@expenses/testing'
 import { buildTestApp, outboxFor, PREFIX, settled, startWorker, unique } from '../helper.js'
 
 const { app, db, as, config } = await buildTestApp(t)
-const { kafka, groupId } = await startWorker(t, db, config)
+const { kafka, groupId, consumer } = await startWorker(t, db, config)
 
 async function post(userId: string, payload: { text: string; sender?: string; receivedAt?: string }) {
   const res = await app.inject({ method: 'POST', url: `${PREFIX}/messages`, headers: as(userId), payload })
@@ -137,4 +137,35 @@ t.test('the same bank-message.received event delivered twice settles the message
   const next = await post(userId, { text: unique('You spent USD 1.00 at KIOSK with card ending 4421'), sender: 'CHASE' })
   await settled(db, next)
   t.same((await outboxFor(db, messageId)).map((e) => e.topic), ['bank-message.received.v1', 'expense.parsed.v1'], 'one outcome event')
+})
+
+t.test('a batch of messages is settled in a few transactions, each message once with its own outcome event', async (t) => {
+  const userId = randomUUID()
+  const before = consumer.transactions
+  const messages = Array.from({ length: 24 }, (_, i) =>
+    i % 6 === 5
+      ? { text: unique(`${400000 + i} is your OTP for login. Do not share it. -HDFC Bank`), sender: 'VM-HDFCBK' }
+      : { text: unique(`You spent USD ${i + 1}.25 at SHOP ${i} with card ending 4421`), sender: 'CHASE', receivedAt: '2024-05-01T18:30:00Z' },
+  )
+  const res = await app.inject({ method: 'POST', url: `${PREFIX}/messages:batch`, headers: as(userId), payload: { messages } })
+  t.equal(res.statusCode, 202)
+  const ids = (res.json().results as { messageId: string }[]).map((r) => r.messageId)
+  const rows = await Promise.all(ids.map((id) => settled(db, id)))
+  t.same(
+    rows.map((r) => r.status),
+    messages.map((_, i) => (i % 6 === 5 ? 'rejected' : 'parsed')),
+    'transactions parsed, OTPs rejected, in the order posted',
+  )
+  t.same(
+    rows.filter((r) => r.status === 'parsed').map((r) => (r.result as { amount: string }).amount),
+    messages.flatMap((_, i) => (i % 6 === 5 ? [] : [`${i + 1}.25`])),
+    'each message has its own amount',
+  )
+  for (const [i, id] of ids.entries()) {
+    const topicsOf = (await outboxFor(db, id)).map((e) => e.topic)
+    const outcome = i % 6 === 5 ? 'bank-message.rejected.v1' : 'expense.parsed.v1'
+    t.same(topicsOf, ['bank-message.received.v1', outcome], `message ${i}: one outcome event`)
+  }
+  const used = consumer.transactions - before
+  t.ok(used < messages.length, `${messages.length} messages in ${used} transaction(s)`)
 })
