@@ -191,8 +191,24 @@ t.test('pods deleted while messages stream in: every accepted message ends as ex
   await stream
   t.comment(`accepted ${accepted.length} messages (${transactions} transactions), ${refused} batches refused while a pod was replaced`)
   t.ok(accepted.length > 0, 'messages were accepted during the deletions')
-  await expectSettledExactlyOnce(t, me, accepted, transactions)
+  try {
+    await expectSettledExactlyOnce(t, me, accepted, transactions)
+  } catch (err) {
+    // CI keeps only this output: say where the pipeline stood, then fail.
+    t.comment(await clusterDiagnostics(['ds-service', 'expense-service', 'expenses-tracker-kafka']))
+    throw err
+  }
 })
+
+/** Pods, restarts and the last log lines of the named apps, for a failure message. */
+async function clusterDiagnostics(apps: string[]): Promise<string> {
+  const parts = [(await kubectl(['-n', namespace, 'get', 'pods', '-o', 'wide'])).stdout]
+  for (const app of apps) {
+    const logs = await kubectl(['-n', namespace, 'logs', '-l', `app.kubernetes.io/name=${app}`, '--all-containers', '--tail=60', '--prefix'], 60_000)
+    parts.push(`--- ${app} ---\n${logs.stdout}${logs.stderr}`)
+  }
+  return parts.join('\n')
+}
 
 t.test('helm upgrade with a new image tag rolls every Deployment with zero failed requests', async (t) => {
   // A new tag of the same images: what a release does, and every Deployment's pod template changes.

@@ -129,6 +129,8 @@ export async function expectSettledExactlyOnce(t: Test, api: Client, ids: string
   // The user's message list, 100 per page: a few requests per poll however many messages there are, so
   // polling stays far below the gateway's per-client rate limit (one GET per message would not).
   const wanted = new Set(ids)
+  // What the last poll saw, so that a timeout says how far the messages got (pending, missing...).
+  let seen = ''
   const statuses = await eventually(
     async () => {
       const byId = new Map<string, string>()
@@ -140,12 +142,17 @@ export async function expectSettledExactlyOnce(t: Test, api: Client, ids: string
         cursor = res.body.nextCursor ?? undefined
       } while (cursor)
       const all = ids.map((id) => byId.get(id) ?? 'missing')
+      const counts = new Map<string, number>()
+      for (const s of all) counts.set(s, (counts.get(s) ?? 0) + 1)
+      seen = [...counts].map(([s, n]) => `${n} ${s}`).join(', ')
       return all.every((s) => s === 'parsed' || s === 'rejected') ? all : undefined
     },
     'every message to be parsed or rejected',
     180_000,
     1_000,
-  )
+  ).catch((err: Error) => {
+    throw new Error(`${err.message} (last seen: ${seen || 'nothing'})`)
+  })
   t.equal(statuses.filter((s) => s === 'parsed').length, transactions, 'transactions parsed')
   t.equal(statuses.filter((s) => s === 'rejected').length, ids.length - transactions, 'OTPs rejected')
   const expenses = await eventually(
