@@ -1,10 +1,12 @@
 /**
  * Pipeline benchmark: bank messages per second from POST /ds/v1/messages:batch (through the gateway) to
  * expenses stored, and end-to-end latency at a fixed rate, next to two baselines measured in the same
- * run: the parser alone (in this process, one core) and plain single-row Postgres inserts.
+ * run: the parser alone (in this process, one core) and plain Postgres inserts, one row per statement
+ * and 500 per statement (the floor of a batched write path).
  *
  *   npm run bench:pipeline                      (starts Postgres, Kafka and the whole system itself)
  *   BENCH_MESSAGES=4000 BENCH_RATE=40 npm run bench:pipeline
+ *   BENCH_INSTANCES=ds-service=2,expense-service=2 npm run bench:pipeline   (several instances of a service)
  *
  * Not a test: it reports, it does not assert. The machines are noisy; compare the ratios.
  */
@@ -15,6 +17,16 @@ import { startSystem } from '../system/launcher.js'
 
 const total = Number(process.env.BENCH_MESSAGES ?? 2000)
 const rate = Number(process.env.BENCH_RATE ?? 20)
+const instances = Object.fromEntries(
+  (process.env.BENCH_INSTANCES ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => {
+      const [name, count] = pair.split('=')
+      if (!name || !/^[1-9]\d*$/.test(count ?? '')) throw new Error(`BENCH_INSTANCES: "${pair}" is not service=count`)
+      return [name.trim(), Number(count)]
+    }),
+)
 const latencySeconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 10)
 const env = (name: string) => {
   const value = process.env[name]
@@ -50,12 +62,25 @@ t0 = performance.now()
 for (let i = 0; i < total; i++) await expenseDb.query('INSERT INTO bench_rows (amount, currency, merchant) VALUES ($1, $2, $3)', ['12.50', 'INR', `m${i}`])
 const insertRate = total / ((performance.now() - t0) / 1000)
 
+// Baseline 3: the same rows 500 per statement (INSERT ... SELECT FROM unnest), the floor of a batched write path.
+t0 = performance.now()
+for (let i = 0; i < total; i += 500) {
+  const n = Math.min(500, total - i)
+  await expenseDb.query('INSERT INTO bench_rows (amount, currency, merchant) SELECT * FROM unnest($1::numeric[], $2::char(3)[], $3::text[])', [
+    Array(n).fill('12.50'),
+    Array(n).fill('INR'),
+    Array.from({ length: n }, (_, j) => `b${i + j}`),
+  ])
+}
+const batchedInsertRate = total / ((performance.now() - t0) / 1000)
+
 // The system under test.
 const system = await startSystem({
   infraEnv: Object.fromEntries(['AUTH_DATABASE_URL', 'USER_DATABASE_URL', 'DS_DATABASE_URL', 'EXPENSE_DATABASE_URL', 'KAFKA_BROKERS'].map((n) => [n, env(n)])),
   gatewayPort: 18600,
   ports: { 'auth-service': 18601, 'user-service': 18602, 'ds-service': 18603, 'expense-service': 18604 },
   env: { LOG_LEVEL: 'warn' },
+  instances,
   log: () => undefined,
 })
 try {
@@ -110,14 +135,18 @@ try {
   )
   const latencies = rows.map((r) => r.created_at.getTime() - (sent.get(r.message_id) ?? 0)).sort((a, b) => a - b)
 
-  console.log(`\npipeline benchmark: ${total} messages in batches of 500, then ${count} at ${rate}/s\n`)
-  console.log('| measure | value | vs parser alone | vs plain inserts |')
-  console.log('|---|---|---|---|')
-  console.log(`| parser alone (1 core, in process) | ${parserRate.toFixed(0)} msg/s | 1 | ${(parserRate / insertRate).toFixed(2)} |`)
-  console.log(`| plain Postgres single-row inserts | ${insertRate.toFixed(0)} rows/s | ${(insertRate / parserRate).toFixed(3)} | 1 |`)
-  console.log(`| batch POST accepted (gateway -> ds-service) | ${(total / accepted).toFixed(0)} msg/s | ${(total / accepted / parserRate).toFixed(3)} | ${(total / accepted / insertRate).toFixed(2)} |`)
-  console.log(`| end to end: POST -> expense stored | ${pipelineRate.toFixed(0)} msg/s | ${(pipelineRate / parserRate).toFixed(3)} | ${(pipelineRate / insertRate).toFixed(2)} |`)
-  console.log(`| latency at ${rate}/s: p50 / p99 | ${percentile(latencies, 50)} ms / ${percentile(latencies, 99)} ms | | |`)
+  const layout = Object.keys(instances).length ? `; instances: ${Object.entries(instances).map(([n, c]) => `${n}=${c}`).join(', ')}` : ''
+  console.log(`\npipeline benchmark: ${total} messages in batches of 500, then ${count} at ${rate}/s${layout}\n`)
+  const row = (what: string, value: number, unit: string) =>
+    console.log(`| ${what} | ${value.toFixed(0)} ${unit} | ${(value / parserRate).toFixed(3)} | ${(value / insertRate).toFixed(2)} | ${(value / batchedInsertRate).toFixed(3)} |`)
+  console.log('| measure | value | vs parser alone | vs single-row inserts | vs batched inserts |')
+  console.log('|---|---|---|---|---|')
+  row('parser alone (1 core, in process)', parserRate, 'msg/s')
+  row('plain Postgres single-row inserts', insertRate, 'rows/s')
+  row('plain Postgres inserts, 500 per statement', batchedInsertRate, 'rows/s')
+  row('batch POST accepted (gateway -> ds-service)', total / accepted, 'msg/s')
+  row('end to end: POST -> expense stored', pipelineRate, 'msg/s')
+  console.log(`| latency at ${rate}/s: p50 / p99 | ${percentile(latencies, 50)} ms / ${percentile(latencies, 99)} ms | | | |`)
 } finally {
   await system.stop()
   await expenseDb.end()

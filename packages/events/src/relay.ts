@@ -62,7 +62,7 @@ export class OutboxRelay {
 
   constructor(options: OutboxRelayOptions) {
     this.opts = {
-      batchSize: 100,
+      batchSize: 500,
       pollIntervalMs: 1000,
       retentionMs: 7 * 24 * 60 * 60 * 1000,
       maxBackoffMs: 10_000,
@@ -107,11 +107,12 @@ export class OutboxRelay {
           await this.idle(this.opts.pollIntervalMs * 2)
           continue
         }
-        const sent = await this.publishBatch()
+        await this.publishAvailable()
         if (this.failures > 0) this.log.info({ afterFailures: this.failures }, 'outbox relay recovered')
         this.failures = 0
         await this.cleanupIfDue()
-        if (sent < this.opts.batchSize) await this.idle(this.opts.pollIntervalMs)
+        // Drained: wait for a NOTIFY (one that came while publishing ends this wait at once) or the poll.
+        await this.idle(this.opts.pollIntervalMs)
       } catch (error) {
         this.failures += 1
         const delay = backoffDelay(this.failures, 200, this.opts.maxBackoffMs)
@@ -188,15 +189,53 @@ export class OutboxRelay {
     if (producer) await producer.disconnect().catch(() => undefined)
   }
 
-  private async publishBatch(): Promise<number> {
+  /**
+   * Publishes until the outbox is drained, batch by batch in id order. The next batch is read while the
+   * current one is in flight (pipelined), but sent only after the current one is acknowledged, so
+   * order by id holds. A row is marked published only after Kafka acknowledged it (acks from all
+   * in-sync replicas, idempotent producer). Returns how many rows it published.
+   */
+  private async publishAvailable(): Promise<number> {
     const client = await this.ensureClient()
+    let rows = await this.readBatch(client, undefined)
+    let total = 0
+    // Stopping ends the drain after the batch in flight; what is left stays for the next leader.
+    while (rows.length > 0 && !this.stopping) {
+      const producer = await this.ensureProducer()
+      const sending = this.send(producer, rows)
+      // Only a full batch can have more behind it; the read queues on the same connection.
+      const following = rows.length === this.opts.batchSize && !this.stopping ? this.readBatch(client, rows[rows.length - 1]!.id) : Promise.resolve([])
+      try {
+        await sending
+      } catch (error) {
+        await following.catch(() => undefined)
+        await client
+          .query(`UPDATE "outbox_events" SET "attempts" = "attempts" + 1, "last_error" = $2 WHERE "id" = ANY($1::bigint[])`, [
+            rows.map((r) => r.id),
+            String((error as Error).message).slice(0, 500),
+          ])
+          .catch(() => undefined)
+        throw error
+      }
+      await client.query(`UPDATE "outbox_events" SET "published_at" = now() WHERE "id" = ANY($1::bigint[])`, [rows.map((r) => r.id)])
+      this.published += rows.length
+      total += rows.length
+      this.log.debug({ count: rows.length }, 'published outbox events')
+      rows = await following
+    }
+    return total
+  }
+
+  private async readBatch(client: pg.Client, afterId: string | undefined): Promise<OutboxRow[]> {
     const { rows } = await client.query<OutboxRow>(
       `SELECT "id", "event_id", "event_type", "topic", "key", "payload", "headers"
-         FROM "outbox_events" WHERE "published_at" IS NULL ORDER BY "id" LIMIT $1`,
-      [this.opts.batchSize],
+         FROM "outbox_events" WHERE "published_at" IS NULL AND "id" > $2::bigint ORDER BY "id" LIMIT $1`,
+      [this.opts.batchSize, afterId ?? '0'],
     )
-    if (rows.length === 0) return 0
-    const producer = await this.ensureProducer()
+    return rows
+  }
+
+  private async send(producer: Producer, rows: OutboxRow[]): Promise<void> {
     const byTopic = new Map<string, Message[]>()
     for (const row of rows) {
       const messages = byTopic.get(row.topic) ?? []
@@ -207,22 +246,7 @@ export class OutboxRelay {
       })
       byTopic.set(row.topic, messages)
     }
-    const ids = rows.map((r) => r.id)
-    try {
-      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
-    } catch (error) {
-      await client
-        .query(`UPDATE "outbox_events" SET "attempts" = "attempts" + 1, "last_error" = $2 WHERE "id" = ANY($1::bigint[])`, [
-          ids,
-          String((error as Error).message).slice(0, 500),
-        ])
-        .catch(() => undefined)
-      throw error
-    }
-    await client.query(`UPDATE "outbox_events" SET "published_at" = now() WHERE "id" = ANY($1::bigint[])`, [ids])
-    this.published += rows.length
-    this.log.debug({ count: rows.length }, 'published outbox events')
-    return rows.length
+    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
   }
 
   private async cleanupIfDue(): Promise<void> {

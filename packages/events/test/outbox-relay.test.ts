@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
+import kafkajs, { type ProducerConfig } from 'kafkajs'
 import { enqueueEvent, enqueueEvents, OutboxRelay } from '@expenses/events'
 import { kafka, logger, outboxDatabase, readTopic, sqlClient, testContract } from './helpers.js'
 
@@ -133,5 +134,73 @@ t.test('a bulk enqueue writes every event in order and publishes each once', asy
   t.same(
     messages.map((m) => JSON.parse(m.value ?? '{}').n),
     payloads.map((p) => p.n),
+  )
+})
+
+t.test('many batches are drained in order, each event published once and marked published', async (t) => {
+  const { db, sql, contract, topic } = await setup(t)
+  const userId = randomUUID()
+  const payloads = Array.from({ length: 1050 }, (_, n) => ({ eventId: randomUUID(), occurredAt: new Date().toISOString(), userId, n }))
+  // Three transactions, so the drain crosses commits as well as batches (100 per batch: 11 batches).
+  for (const part of [payloads.slice(0, 400), payloads.slice(400, 900), payloads.slice(900)]) await sql.$transaction((tx) => enqueueEvents(tx, contract, part))
+  const relay = new OutboxRelay({ connectionString: db.url, kafka: k, logger, name: 'test', pollIntervalMs: 100, batchSize: 100 })
+  relay.start()
+  const messages = await readTopic(k, topic, 1050, 30_000)
+  await relay.stop()
+  t.same(
+    messages.map((m) => JSON.parse(m.value ?? '{}').n),
+    payloads.map((p) => p.n),
+    'one key, one partition: the order they were written',
+  )
+  const [row] = await sql.$queryRawUnsafe<{ unpublished: bigint }[]>('SELECT count(*) FILTER (WHERE published_at IS NULL) AS unpublished FROM outbox_events')
+  t.equal(Number(row?.unpublished), 0, 'every row marked published')
+  t.equal(relay.published, 1050)
+})
+
+t.test('a row is never marked published before Kafka acknowledged it', async (t) => {
+  const { db, sql, contract, topic } = await setup(t)
+  // Fault injection (the stand-in here): the producer's sends fail until the test lets them through.
+  let refuse = true
+  let refused = 0
+  const injected = new Proxy(k, {
+    get(target, prop) {
+      if (prop === 'producer') {
+        return (config?: ProducerConfig) => {
+          const producer = target.producer(config)
+          const sendBatch = producer.sendBatch.bind(producer)
+          producer.sendBatch = async (batch) => {
+            if (refuse) {
+              refused++
+              throw new kafkajs.KafkaJSError('injected: not acknowledged')
+            }
+            return sendBatch(batch)
+          }
+          return producer
+        }
+      }
+      const value = Reflect.get(target, prop, target) as unknown
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+  const userId = randomUUID()
+  const payloads = Array.from({ length: 30 }, (_, n) => ({ eventId: randomUUID(), occurredAt: new Date().toISOString(), userId, n }))
+  await sql.$transaction((tx) => enqueueEvents(tx, contract, payloads))
+  const relay = new OutboxRelay({ connectionString: db.url, kafka: injected, logger, name: 'test', pollIntervalMs: 100, batchSize: 10, maxBackoffMs: 200 })
+  relay.start()
+  const deadline = Date.now() + 10_000
+  while (refused < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+  const during = await sql.$queryRawUnsafe<{ published: bigint; attempts: number }[]>(
+    'SELECT count(published_at) AS published, max(attempts) AS attempts FROM outbox_events',
+  )
+  t.ok(refused >= 3, `the relay kept trying (${refused} refused sends)`)
+  t.equal(Number(during[0]?.published), 0, 'nothing marked published while Kafka refused')
+  t.ok(Number(during[0]?.attempts) >= 2, 'the failed attempts are counted on the rows')
+  refuse = false
+  const messages = await readTopic(k, topic, 30, 20_000)
+  await relay.stop()
+  t.same(
+    messages.map((m) => JSON.parse(m.value ?? '{}').n),
+    payloads.map((p) => p.n),
+    'all published once Kafka answered, in order, none twice',
   )
 })
