@@ -1,6 +1,6 @@
 import { Type } from '@expenses/platform'
 import { MAX_SENDER_LENGTH } from './domain/incoming.js'
-import { CHANNELS } from './domain/outcome.js'
+import { CHANNELS } from '@expenses/events'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
 

@@ -1,4 +1,5 @@
 import Type from 'typebox'
+import type { Static } from 'typebox'
 import { topics } from '../topics.js'
 import { defineEvent } from './define.js'
 import { CurrencyCode, DecimalAmount, EventMeta, Nullable, Timestamp, Uuid } from './fields.js'
@@ -20,6 +21,7 @@ export const bankMessageReceived = defineEvent({
 })
 
 export const TransactionType = Type.Union([Type.Literal('debit'), Type.Literal('credit')])
+/** How money moved. The one list: the parser's Channel type, its templates and ds-service's schemas use it. */
 export const Channel = Type.Union([
   Type.Literal('upi'),
   Type.Literal('card'),
@@ -32,6 +34,8 @@ export const Channel = Type.Union([
   Type.Literal('ach'),
   Type.Literal('mobile_money'),
 ])
+export type ChannelName = Static<typeof Channel>
+export const CHANNELS: readonly ChannelName[] = Channel.anyOf.map((schema) => schema.const)
 
 /**
  * Published by ds-service when a bank message is a transaction. `occurredAt` is when the transaction

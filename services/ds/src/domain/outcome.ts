@@ -1,7 +1,7 @@
 // What a parse result means for a stored message: an expense (and the expense.parsed event) or a
 // rejection with a reason. Pure functions, shared by the consumer, the preview and corrections.
 import { randomUUID } from 'node:crypto'
-import type { EventPayload, expenseParsed } from '@expenses/events'
+import { CHANNELS, type EventPayload, type expenseParsed } from '@expenses/events'
 import type { Channel, ParseResult, TxnType } from '../parser/index.js'
 
 export type ExpenseParsedPayload = EventPayload<typeof expenseParsed>
@@ -12,8 +12,6 @@ export const LOW_CONFIDENCE = 'low_confidence'
 
 const DECIMAL = /^\d{1,15}(\.\d{1,3})?$/
 const CURRENCY = /^[A-Z]{3}$/
-/** The channels the expense.parsed contract accepts (the same list as the parser's Channel type). */
-export const CHANNELS = ['upi', 'card', 'neft', 'imps', 'rtgs', 'atm', 'netbanking', 'wallet', 'ach', 'mobile_money'] as const satisfies readonly Channel[]
 const CHANNEL_SET: ReadonlySet<string> = new Set(CHANNELS)
 const HOUR = 60 * 60 * 1000
 

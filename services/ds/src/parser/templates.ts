@@ -4,6 +4,7 @@
 // masked to '9' and whitespace collapsed. Matching walks the literal pieces with indexOf over the equally
 // masked message - no RegExp is ever built from a template, so a hostile template cannot backtrack, and the
 // work is bounded by (number of pieces x message length), both capped.
+import { CHANNELS } from '@expenses/events'
 import { findDates } from './dates.js'
 import { formatAmount, NUMBER_SOURCE, parseNumber } from './money.js'
 import { lowerSameLength, type Prepared } from './parse.js'
@@ -17,7 +18,7 @@ const MAX_TEMPLATES_TRIED = 64
 
 const SLOT_FIELDS: ReadonlySet<string> = new Set(['amount', 'merchant', 'accountLast4', 'balance', 'occurredAt', 'reference'])
 const CONSTANT_FIELDS: ReadonlySet<string> = new Set(['type', 'currency', 'channel'])
-const CHANNELS = new Set(['upi', 'card', 'neft', 'imps', 'rtgs', 'atm', 'netbanking', 'wallet', 'ach', 'mobile_money'])
+const CHANNEL_SET: ReadonlySet<string> = new Set(CHANNELS)
 
 type Part = { lit: string } | { slot: TemplateField }
 
@@ -78,7 +79,7 @@ function validFields(fields: unknown): fields is Partial<Record<TemplateField, T
     if ('value' in spec) {
       if (!CONSTANT_FIELDS.has(k) || typeof spec.value !== 'string' || spec.value.length > 16) return false
       if (k === 'type' && spec.value !== 'debit' && spec.value !== 'credit') return false
-      if (k === 'channel' && !CHANNELS.has(spec.value)) return false
+      if (k === 'channel' && !CHANNEL_SET.has(spec.value)) return false
       if (k === 'currency' && !/^[A-Z]{3}$/.test(spec.value)) return false
     } else if (!SLOT_FIELDS.has(k) || spec.slot !== true) return false
   }

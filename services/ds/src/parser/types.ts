@@ -1,17 +1,10 @@
 // Public types of the bank-message parser. Kept in one module so every other parser module (and the
 // service code that imports the parser) agrees on the shape; index.ts re-exports them unchanged.
 
-export type Channel =
-  | 'upi'
-  | 'card'
-  | 'neft'
-  | 'imps'
-  | 'rtgs'
-  | 'atm'
-  | 'netbanking'
-  | 'wallet'
-  | 'ach'
-  | 'mobile_money'
+// The channel list belongs to the bank-message contract; the parser produces exactly those values.
+import type { ChannelName } from '@expenses/events'
+
+export type Channel = ChannelName
 
 export type RejectReason =
   | 'otp'
