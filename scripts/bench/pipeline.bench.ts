@@ -6,6 +6,7 @@
  *
  *   npm run bench:pipeline                      (starts Postgres, Kafka and the whole system itself)
  *   BENCH_MESSAGES=4000 BENCH_RATE=40 npm run bench:pipeline
+ *   BENCH_USERS=8 npm run bench:pipeline       (the messages spread over 8 users, so over partitions)
  *   BENCH_INSTANCES=ds-service=2,expense-service=2 npm run bench:pipeline   (several instances of a service)
  *
  * Not a test: it reports, it does not assert. The machines are noisy; compare the ratios.
@@ -17,6 +18,7 @@ import { startSystem } from '../system/launcher.js'
 
 const total = Number(process.env.BENCH_MESSAGES ?? 2000)
 const rate = Number(process.env.BENCH_RATE ?? 20)
+const users = Number(process.env.BENCH_USERS ?? 1)
 const instances = Object.fromEntries(
   (process.env.BENCH_INSTANCES ?? '')
     .split(',')
@@ -85,23 +87,36 @@ const system = await startSystem({
 })
 try {
   const gateway = system.gatewayUrl
-  const username = `bench_${run}`
-  const signup = await fetch(`${gateway}/auth/v1/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: 'benchmark pass 1', email: `${username}@example.com`, firstName: 'Bench', lastName: 'Mark' }),
-  })
-  const { accessToken, userId } = (await signup.json()) as { accessToken: string; userId: string }
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` }
-  const stored = async () =>
-    Number((await expenseDb.query<{ n: string }>('SELECT count(*) AS n FROM expenses WHERE user_id = $1', [userId])).rows[0]?.n ?? 0)
-
-  // Throughput: everything in batches of 500, clock stops when the last expense is stored.
-  t0 = performance.now()
-  for (let i = 0; i < total; i += 500) {
-    const res = await fetch(`${gateway}/ds/v1/messages:batch`, { method: 'POST', headers, body: JSON.stringify({ messages: sample.slice(i, i + 500) }) })
-    if (res.status >= 300) throw new Error(`batch answered ${res.status}: ${await res.text()}`)
+  const signupUser = async (n: number) => {
+    const username = `bench_${run}_${n}`
+    const signup = await fetch(`${gateway}/auth/v1/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: 'benchmark pass 1', email: `${username}@example.com`, firstName: 'Bench', lastName: 'Mark' }),
+    })
+    const { accessToken, userId } = (await signup.json()) as { accessToken: string; userId: string }
+    return { userId, headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` } }
   }
+  // Events are keyed by user (order per user), so one user's messages share one partition: several
+  // users are what lets partitions, and instances, work in parallel.
+  const benchUsers = await Promise.all(Array.from({ length: users }, (_, n) => signupUser(n)))
+  const { userId, headers } = benchUsers[0]!
+  const userIds = benchUsers.map((u) => u.userId)
+  const stored = async () =>
+    Number((await expenseDb.query<{ n: string }>('SELECT count(*) AS n FROM expenses WHERE user_id = ANY($1::uuid[])', [userIds])).rows[0]?.n ?? 0)
+
+  // Throughput: everything in batches of 500, the users' batches posted side by side; the clock stops
+  // when the last expense is stored.
+  t0 = performance.now()
+  const batches = Array.from({ length: Math.ceil(total / 500) }, (_, b) => sample.slice(b * 500, b * 500 + 500))
+  await Promise.all(
+    benchUsers.map(async (user, u) => {
+      for (let b = u; b < batches.length; b += users) {
+        const res = await fetch(`${gateway}/ds/v1/messages:batch`, { method: 'POST', headers: user.headers, body: JSON.stringify({ messages: batches[b] }) })
+        if (res.status >= 300) throw new Error(`batch answered ${res.status}: ${await res.text()}`)
+      }
+    }),
+  )
   const accepted = (performance.now() - t0) / 1000
   while ((await stored()) < total) {
     if (performance.now() - t0 > 600_000) throw new Error(`only ${await stored()} of ${total} expenses after 10 minutes`)
@@ -136,7 +151,7 @@ try {
   const latencies = rows.map((r) => r.created_at.getTime() - (sent.get(r.message_id) ?? 0)).sort((a, b) => a - b)
 
   const layout = Object.keys(instances).length ? `; instances: ${Object.entries(instances).map(([n, c]) => `${n}=${c}`).join(', ')}` : ''
-  console.log(`\npipeline benchmark: ${total} messages in batches of 500, then ${count} at ${rate}/s${layout}\n`)
+  console.log(`\npipeline benchmark: ${total} messages in batches of 500 from ${users} user(s), then ${count} at ${rate}/s${layout}\n`)
   const row = (what: string, value: number, unit: string) =>
     console.log(`| ${what} | ${value.toFixed(0)} ${unit} | ${(value / parserRate).toFixed(3)} | ${(value / insertRate).toFixed(2)} | ${(value / batchedInsertRate).toFixed(3)} |`)
   console.log('| measure | value | vs parser alone | vs single-row inserts | vs batched inserts |')
