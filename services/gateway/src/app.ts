@@ -73,7 +73,15 @@ export async function buildGateway(config: GatewayConfig, options: GatewayOption
   await app.register(cors, corsOptions(config))
   serveMergedOpenApi(app, openapi)
   await registerAuth(app, { jwksUrl: config.AUTH_JWKS_URL }, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE })
-  await app.register(gatewayPlugin, { table, pools, forwarder, openapi, metrics, authenticate: app.authenticate })
+  await app.register(gatewayPlugin, {
+    table,
+    pools,
+    forwarder,
+    openapi,
+    metrics,
+    authenticate: app.authenticate,
+    rateLimitMultiplier: config.RATE_LIMIT_MULTIPLIER,
+  })
   return { app, table, pools }
 }
 

@@ -17,6 +17,11 @@ export const gatewayConfigSchema = extendConfigSchema({
    * default: the gateway is the edge, and trusting the header would let any client pick its own key.
    */
   TRUST_PROXY: Type.Boolean({ default: false }),
+  /**
+   * Multiplies every route's per-minute rate limit from the route table (default 1). For load tests and
+   * benchmarks, which must not edit the route table that Kong shares.
+   */
+  RATE_LIMIT_MULTIPLIER: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000, default: 1 }),
   /** Max wait for an upstream's response headers (and between body chunks) before 504. */
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000 }),
   UPSTREAM_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 2_000 }),

@@ -335,3 +335,26 @@ routes:
     message: 'AUTH_SERVICE_URLS: "ftp://nope" must be an http(s) URL',
   })
 })
+
+t.test('RATE_LIMIT_MULTIPLIER scales every route limit without touching the route table; a bad value stops the start', async (t) => {
+  const scaledEnv = { ...env, RATE_LIMIT_MULTIPLIER: '3' }
+  const { app: scaled } = await buildGateway(loadConfig(gatewayConfigSchema, scaledEnv), { env: scaledEnv })
+  await scaled.listen({ port: 0, host: '127.0.0.1' })
+  t.teardown(() => scaled.close())
+  const scaledBase = `http://127.0.0.1:${(scaled.server.address() as AddressInfo).port}`
+  const login = () => request(`${scaledBase}/auth/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+  const first = await login()
+  await first.body.dump()
+  t.equal(first.headers['ratelimit-limit'], '30', 'login: 10 per minute in the route table, times 3')
+  let allowed = 1
+  for (let i = 2; i <= 31; i++) {
+    const res = await login()
+    await res.body.dump()
+    if (res.statusCode === 200) allowed++
+    else t.equal(res.statusCode, 429, `attempt ${i} is limited`)
+  }
+  t.equal(allowed, 30)
+  for (const bad of ['0', '-2', 'lots']) {
+    t.throws(() => loadConfig(gatewayConfigSchema, { ...env, RATE_LIMIT_MULTIPLIER: bad }), /RATE_LIMIT_MULTIPLIER/, `RATE_LIMIT_MULTIPLIER=${bad} is refused`)
+  }
+})
