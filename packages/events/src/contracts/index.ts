@@ -2,6 +2,7 @@ export * from './define.js'
 export * from './fields.js'
 export * from './user.js'
 export * from './bank-message.js'
+export * from './currencies.js'
 
 import { bankMessageReceived, bankMessageRejected, expenseParsed } from './bank-message.js'
 import { userProfileUpdated, userRegistered } from './user.js'

@@ -1,4 +1,6 @@
-// Currency vocabulary: how currencies are written in messages, and each ISO 4217 currency's minor units.
+// Currency vocabulary: how currencies are written in messages. Minor units come from the event kit's
+// ISO 4217 table (shared with expense-service).
+import { minorUnits as isoMinorUnits } from '@expenses/events/contracts'
 
 /** Marker for a bare "$" whose currency depends on the country (USD, CAD, AUD, SGD...). */
 export const DOLLAR = '$'
@@ -39,19 +41,13 @@ export const CURRENCY_TOKENS: ReadonlyArray<readonly [string, string]> = [
 /** Tokens that must match case exactly (short ones that collide with ordinary words). */
 export const CASE_SENSITIVE = new Set(['P', 'kr', 'kr.', 'R', 'SR', 'RM', 'Rp', 'Rp.', 'Tk', 'QR', 'S/', 'Re.', 'Dhs', 'Dhs.', 'Php'])
 
-const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'RWF', 'XOF', 'XAF', 'PYG', 'KMF', 'GNF', 'VUV'])
-const THREE_DECIMAL = new Set(['KWD', 'BHD', 'OMR', 'JOD', 'TND', 'LYD', 'IQD'])
-
-/** ISO 4217 minor-unit exponent (2 unless listed). */
+/** ISO 4217 minor-unit exponent (the event kit's table; 2 when the currency is not known yet). */
 export function minorUnits(currency: string | null): number {
-  if (currency === null) return 2
-  if (ZERO_DECIMAL.has(currency)) return 0
-  if (THREE_DECIMAL.has(currency)) return 3
-  return 2
+  return currency === null ? 2 : isoMinorUnits(currency)
 }
 
 export function isThreeDecimal(currency: string | null): boolean {
-  return currency !== null && THREE_DECIMAL.has(currency)
+  return currency !== null && isoMinorUnits(currency) === 3
 }
 
 /**

@@ -4,7 +4,7 @@
 // masked to '9' and whitespace collapsed. Matching walks the literal pieces with indexOf over the equally
 // masked message - no RegExp is ever built from a template, so a hostile template cannot backtrack, and the
 // work is bounded by (number of pieces x message length), both capped.
-import { CHANNELS } from '@expenses/events'
+import { CHANNELS } from '@expenses/events/contracts'
 import { findDates } from './dates.js'
 import { formatAmount, NUMBER_SOURCE, parseNumber } from './money.js'
 import { lowerSameLength, type Prepared } from './parse.js'

@@ -2,7 +2,7 @@
 // service code that imports the parser) agrees on the shape; index.ts re-exports them unchanged.
 
 // The channel list belongs to the bank-message contract; the parser produces exactly those values.
-import type { ChannelName } from '@expenses/events'
+import type { ChannelName } from '@expenses/events/contracts'
 
 export type Channel = ChannelName
 

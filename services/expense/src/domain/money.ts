@@ -3,29 +3,10 @@
  * Amounts travel as decimal strings and are stored as DECIMAL; no value here ever becomes a float.
  */
 
-/** Codes the runtime's ICU knows as currencies in use (no test/metal codes such as XXX, XTS, XAU). */
-const KNOWN_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'))
+import { minorUnits } from '@expenses/events'
 
-/**
- * ISO 4217 minor units that are not 2. Kept as an explicit table, not read from Intl: CLDR's display
- * digits differ from ISO for several currencies (IQD, IDR cash digits ...), and stored data must not
- * change meaning with the ICU version.
- */
-const ZERO_DECIMAL = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF'])
-const THREE_DECIMAL = new Set(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND'])
-const FOUR_DECIMAL = new Set(['CLF', 'UYW'])
-
-export function isKnownCurrency(code: string): boolean {
-  return KNOWN_CURRENCIES.has(code)
-}
-
-/** Number of fractional digits of the currency's minor unit (2 for most, 0 for JPY, 3 for KWD). */
-export function minorUnits(currency: string): number {
-  if (ZERO_DECIMAL.has(currency)) return 0
-  if (THREE_DECIMAL.has(currency)) return 3
-  if (FOUR_DECIMAL.has(currency)) return 4
-  return 2
-}
+// ISO 4217 lives in the event kit, shared with the parser: one table of codes and minor units.
+export { isKnownCurrency, minorUnits } from '@expenses/events'
 
 /** The largest amount the DECIMAL(19, 4) column holds: 15 integer digits. */
 export const MAX_INTEGER_DIGITS = 15
