@@ -76,9 +76,19 @@ export function formatAmount(canonical: string, currency: string | null): string
   return frac.length > 0 ? `${int}.${frac}` : int
 }
 
-/** Numeric value for comparisons (never used for output). */
-export function amountValue(canonical: string): number {
-  return Number(canonical)
+/**
+ * Whether two decimal strings are the same amount ("1250", "1250.00" and "01250.0" are), compared as
+ * digits, never as floats (which would call 0.1 + 0.2 and 0.30000000000000004 different, or two long
+ * amounts equal). Anything that is not a plain decimal string is equal to nothing.
+ */
+export function sameAmount(a: string, b: string): boolean {
+  const canonical = (value: string) => {
+    const m = /^(\d+)(?:\.(\d+))?$/.exec(value.trim())
+    if (!m) return null
+    return `${m[1]!.replace(/^0+(?=\d)/, '')}.${(m[2] ?? '').replace(/0+$/, '')}`
+  }
+  const left = canonical(a)
+  return left !== null && left === canonical(b)
 }
 
 export interface MoneyMatch {

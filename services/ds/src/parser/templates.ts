@@ -6,7 +6,7 @@
 // work is bounded by (number of pieces x message length), both capped.
 import { CHANNELS } from '@expenses/events/contracts'
 import { findDates } from './dates.js'
-import { formatAmount, NUMBER_SOURCE, parseNumber } from './money.js'
+import { formatAmount, NUMBER_SOURCE, parseNumber, sameAmount } from './money.js'
 import { lowerSameLength, type Prepared } from './parse.js'
 import type { CorrectedFields, ParseResult, TemplateField, TemplateFieldSpec, UserTemplate } from './types.js'
 
@@ -186,15 +186,13 @@ interface Span {
 }
 
 function findNumberSpan(flat: string, wanted: string, currency: string | null, taken: readonly Span[]): { start: number; end: number } | null {
-  const target = Number(wanted)
-  if (!Number.isFinite(target)) return null
   const re = new RegExp(`(?<!\\d)(?<!\\d[.,])${NUMBER_SOURCE}`, 'g')
   for (const m of flat.matchAll(re)) {
     const start = m.index ?? 0
     const end = start + m[0].length
     if (taken.some((s) => start < s.end && end > s.start)) continue
     const v = parseNumber(m[0], currency)
-    if (v !== null && Number(v) === target) return { start, end }
+    if (v !== null && sameAmount(v, wanted)) return { start, end }
   }
   return null
 }

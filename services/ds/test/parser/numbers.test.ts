@@ -1,6 +1,6 @@
 import t from 'tap'
 import { parseMessage } from '../../src/parser/index.js'
-import { formatAmount, parseNumber, scanMoney } from '../../src/parser/money.js'
+import { formatAmount, parseNumber, sameAmount, scanMoney } from '../../src/parser/money.js'
 
 t.test('reads Indian, Western, European and space-grouped numbers', async (t) => {
   t.equal(parseNumber('1,23,456.78', 'INR'), '123456.78')
@@ -82,4 +82,16 @@ t.test('currency symbols written after the number (yen, won, dong) count; a lone
 t.test('a Korean or Japanese balance label marks the balance, not the amount', async (t) => {
   const r = parseMessage({ text: '[Web발신]\n우리카드(4321)승인\n잔액 120,000원\n8,000원 일시불\n03/12 08:10 파리바게뜨', sender: '15885000', receivedAt: '2024-03-13T00:00:00Z' })
   t.same([r.amount, r.balance, r.currency], ['8000', '120000', 'KRW'])
+})
+
+t.test('sameAmount compares decimal strings as digits, never as floats', async (t) => {
+  t.ok(sameAmount('1250', '1250.00'))
+  t.ok(sameAmount('01250.0', '1250'))
+  t.ok(sameAmount('0.30', '0.3'))
+  t.ok(sameAmount('0', '0.000'))
+  t.notOk(sameAmount('1250.01', '1250.1'))
+  // Float comparison would call these equal: both round to the same double.
+  t.notOk(sameAmount('9007199254740993', '9007199254740992'))
+  t.notOk(sameAmount('123456789012345.6781', '123456789012345.6782'))
+  for (const junk of ['', '1,250.00', '1e3', '-5', 'NaN', 'Infinity', '.5']) t.notOk(sameAmount(junk, junk), `${JSON.stringify(junk)} equals nothing`)
 })
