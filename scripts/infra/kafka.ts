@@ -6,8 +6,9 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import kafkajs, { type Admin, type KafkaConfig } from 'kafkajs'
-import { allTopicSpecs, type TopicSpec } from '@expenses/events'
+import kafkajs, { type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs'
+import { allTopicSpecs, kafkaConnectionConfig, kafkaSettings, type TopicSpec } from '@expenses/events'
+import { loadConfig, Type } from '@expenses/platform'
 import { KAFKA_VERSION, LOG4J_VERSION, READY_TIMEOUT_MS, SLF4J_VERSION, type InfraPaths } from './config.js'
 import { InfraError, errorMessage } from './errors.js'
 import { assertPortFree, isAlive, runningFromPidFile, spawnDetached, stopProcess, waitUntil } from './process.js'
@@ -20,20 +21,22 @@ export interface KafkaResult {
   readonly started: boolean
 }
 
-/** kafkajs settings from the same variables the services read (SASL/SSL only when set). */
+/**
+ * kafkajs settings from the same variables the services read, loaded and checked by the same schema
+ * (@expenses/events' kafkaConnectionConfig): a bad KAFKA_SASL_MECHANISM fails here as it would there.
+ */
 export function kafkaClientConfig(brokers: string, env: NodeJS.ProcessEnv = process.env): KafkaConfig {
-  const config: KafkaConfig = {
-    clientId: 'infra',
-    brokers: brokers.split(',').map((b) => b.trim()).filter(Boolean),
+  const loaded = loadConfig(Type.Object(kafkaConnectionConfig), { ...env, KAFKA_BROKERS: brokers })
+  const { brokers: list, clientId, ssl, sasl } = kafkaSettings(loaded, 'infra')
+  return {
+    brokers: list,
+    clientId,
+    ssl: ssl ?? false,
+    ...(sasl ? { sasl: sasl as SASLOptions } : {}),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 2000,
     retry: { retries: 0 },
   }
-  if (env.KAFKA_SSL === 'true') config.ssl = true
-  if (env.KAFKA_SASL_MECHANISM && env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD) {
-    config.sasl = { mechanism: 'scram-sha-512', username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD }
-  }
-  return config
 }
 
 async function withAdmin<T>(config: KafkaConfig, fn: (admin: Admin) => Promise<T>): Promise<T> {

@@ -1,9 +1,11 @@
 import { Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs'
 import type { Logger } from 'pino'
+import Type from 'typebox'
 
 /**
- * The only module that constructs a Kafka client. Everything else in the project talks to Kafka through
- * this package, so the client library can be swapped in one place.
+ * The module that constructs the services' Kafka clients, so the client library can be swapped in one
+ * place. (Test helpers and the local infrastructure scripts make their own short-lived admin clients,
+ * from the same connection settings below.)
  */
 export interface KafkaSettings {
   brokers: string[]
@@ -15,23 +17,53 @@ export interface KafkaSettings {
   requestTimeout?: number
 }
 
-/** Reads KAFKA_BROKERS, KAFKA_CLIENT_ID, KAFKA_SSL, KAFKA_SASL_MECHANISM/USERNAME/PASSWORD. */
-export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv, defaultClientId: string): KafkaSettings {
-  const brokers = (env.KAFKA_BROKERS ?? '')
-    .split(',')
+const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const
+
+/**
+ * The Kafka connection variables, as config-schema fields: services spread them into their config
+ * (packages/runtime's serviceStorageConfig), so they are validated and described like every other
+ * setting, and the infrastructure scripts load the same fields.
+ */
+export const kafkaConnectionConfig = {
+  KAFKA_BROKERS: Type.String({ minLength: 1, pattern: '^\\s*[^\\s,]+(\\s*,\\s*[^\\s,]+)*\\s*$', description: 'Comma-separated host:port list' }),
+  KAFKA_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Kafka client id; default: the service name' })),
+  KAFKA_SSL: Type.Boolean({ default: false, description: 'TLS to the brokers' }),
+  KAFKA_SASL_MECHANISM: Type.Optional(
+    Type.Union(
+      SASL_MECHANISMS.flatMap((m) => [Type.Literal(m), Type.Literal(m.toUpperCase())]),
+      { description: 'plain, scram-sha-256 or scram-sha-512; unset = no SASL' },
+    ),
+  ),
+  KAFKA_SASL_USERNAME: Type.Optional(Type.String({ minLength: 1, description: 'SASL user (with KAFKA_SASL_MECHANISM)' })),
+  KAFKA_SASL_PASSWORD: Type.Optional(Type.String({ minLength: 1, description: 'SASL password (with KAFKA_SASL_MECHANISM); never logged' })),
+}
+
+/** The loaded values of kafkaConnectionConfig. */
+export interface KafkaConnectionConfig {
+  KAFKA_BROKERS: string
+  KAFKA_CLIENT_ID?: string
+  KAFKA_SSL: boolean
+  KAFKA_SASL_MECHANISM?: string
+  KAFKA_SASL_USERNAME?: string
+  KAFKA_SASL_PASSWORD?: string
+}
+
+/** Client settings from loaded, schema-checked config; the one rule a schema cannot say is checked here. */
+export function kafkaSettings(config: KafkaConnectionConfig, defaultClientId: string): KafkaSettings {
+  const brokers = config.KAFKA_BROKERS.split(',')
     .map((b) => b.trim())
     .filter(Boolean)
   if (brokers.length === 0) throw new Error('KAFKA_BROKERS is required: set it to a comma-separated list of host:port')
-  const settings: KafkaSettings = { brokers, clientId: env.KAFKA_CLIENT_ID || defaultClientId, ssl: env.KAFKA_SSL === 'true' }
-  const mechanism = env.KAFKA_SASL_MECHANISM?.toLowerCase()
+  const settings: KafkaSettings = { brokers, clientId: config.KAFKA_CLIENT_ID || defaultClientId, ssl: config.KAFKA_SSL }
+  const mechanism = config.KAFKA_SASL_MECHANISM?.toLowerCase()
   if (mechanism) {
-    if (mechanism !== 'plain' && mechanism !== 'scram-sha-256' && mechanism !== 'scram-sha-512') {
+    if (!(SASL_MECHANISMS as readonly string[]).includes(mechanism)) {
       throw new Error(`KAFKA_SASL_MECHANISM must be plain, scram-sha-256 or scram-sha-512 (got "${mechanism}")`)
     }
-    if (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD) {
+    if (!config.KAFKA_SASL_USERNAME || !config.KAFKA_SASL_PASSWORD) {
       throw new Error('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is set')
     }
-    settings.sasl = { mechanism, username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD }
+    settings.sasl = { mechanism: mechanism as (typeof SASL_MECHANISMS)[number], username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD }
   }
   return settings
 }

@@ -1,3 +1,4 @@
+import { kafkaConnectionConfig } from '@expenses/events'
 import { Type } from '@expenses/platform'
 
 /**
@@ -10,7 +11,8 @@ import { Type } from '@expenses/platform'
 export function serviceStorageConfig(service: string) {
   return {
     DATABASE_URL: Type.String({ minLength: 1, pattern: '^postgres(ql)?://', description: `${service}'s own database` }),
-    KAFKA_BROKERS: Type.String({ minLength: 1, description: 'Comma-separated host:port list' }),
+    // Brokers, client id, TLS and SASL: defined once in the event kit, validated here with the rest.
+    ...kafkaConnectionConfig,
     MIGRATE_ON_START: Type.Boolean({ default: false, description: 'Apply migrations at start-up (local runs); clusters use the migration Job' }),
   }
 }

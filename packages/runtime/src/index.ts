@@ -1,15 +1,14 @@
 export * from './config.js'
 import { migrate } from '@expenses/db'
-import { backoffDelay, createKafka, EventConsumer, sleep, KafkaProbe, kafkaSettingsFromEnv, OutboxRelay, type ConsumerDefinition, type SqlExecutor, type TransactionalSql } from '@expenses/events'
+import { backoffDelay, createKafka, EventConsumer, sleep, KafkaProbe, kafkaSettings, OutboxRelay, type ConsumerDefinition, type KafkaConnectionConfig, type SqlExecutor, type TransactionalSql } from '@expenses/events'
 import { createLogger, loadConfig, runService, type BaseConfig, type PlatformApp, type ReadinessChecks, type ShutdownStep, type RunningService } from '@expenses/platform'
 import type { Kafka } from 'kafkajs'
 import type { Logger } from 'pino'
 import type { Static, TObject } from 'typebox'
 
 /** What every service's config has on top of the base: its database and Kafka. */
-export interface ServiceConfigBase extends BaseConfig {
+export interface ServiceConfigBase extends BaseConfig, KafkaConnectionConfig {
   DATABASE_URL: string
-  KAFKA_BROKERS: string
   MIGRATE_ON_START?: boolean
 }
 
@@ -67,7 +66,7 @@ export async function startService<S extends TObject, D extends ServiceDb<Tx>, T
   }
 
   const db = definition.createDb(config)
-  const kafka = createKafka(kafkaSettingsFromEnv({ ...env, KAFKA_BROKERS: config.KAFKA_BROKERS }, definition.name), logger)
+  const kafka = createKafka(kafkaSettings(config, definition.name), logger)
   const probe = new KafkaProbe(kafka)
   const relay = new OutboxRelay({ connectionString: config.DATABASE_URL, kafka, logger, name: definition.name })
   const readinessChecks: ReadinessChecks = {
