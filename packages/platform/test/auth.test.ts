@@ -9,10 +9,10 @@ const current = newSigningKey('key-2025-01')
 const attacker = newSigningKey('key-2025-01') // same kid, different key pair
 const next = newSigningKey('key-2025-02')
 
-async function setup(t: Test, keys: SigningKey[] = [current], source?: (url: string) => KeySource) {
+async function setup(t: Test, keys: SigningKey[] = [current], source?: (url: string) => KeySource, clockToleranceMs?: number) {
   const jwks = await startJwksServer(keys)
   const { app, logs } = await buildTestApp()
-  await registerAuth(app, source ? source(jwks.url) : { jwksUrl: jwks.url }, { issuer: ISSUER, audience: AUDIENCE })
+  await registerAuth(app, source ? source(jwks.url) : { jwksUrl: jwks.url }, { issuer: ISSUER, audience: AUDIENCE, ...(clockToleranceMs === undefined ? {} : { clockToleranceMs }) })
   app.get('/me', { onRequest: app.authenticate }, async (request) => ({
     userId: request.auth.userId,
     username: request.auth.username,
@@ -200,4 +200,24 @@ t.test('keys are re-read after maxAge, and stale keys are kept when that read fa
   await new Promise((resolve) => setTimeout(resolve, 150))
   assertInvalidToken(t, await call(rs256(current)), 'revoked key is dropped after the next re-read')
   t.equal((await call(rs256(next))).statusCode, 200)
+})
+
+t.test('a remembered verification never outlives the token: the same token is refused once it expires', async (t) => {
+  const { call } = await setup(t, [current], undefined, 0)
+  const token = rs256(current, { exp: Math.floor(Date.now() / 1000) + 2 })
+  t.equal((await call(token)).statusCode, 200, 'accepted while valid')
+  t.equal((await call(token)).statusCode, 200, 'accepted again (from the cache)')
+  await new Promise((r) => setTimeout(r, 2600))
+  assertInvalidToken(t, await call(token), 'the same token after its exp')
+})
+
+t.test('a remembered verification is for that exact token: a tampered copy is still checked', async (t) => {
+  const { call } = await setup(t)
+  const token = rs256(current)
+  t.equal((await call(token)).statusCode, 200)
+  const [header, payload, signature] = token.split('.')
+  const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), sub: '5b0f7c4e-2d7e-4a53-9d2a-00000000beef' })).toString('base64url')
+  assertInvalidToken(t, await call(`${header}.${forgedPayload}.${signature}`), 'same signature, another subject')
+  assertInvalidToken(t, await call(rs256(attacker)), 'same kid, another key')
+  t.equal((await call(token)).statusCode, 200, 'the genuine token is still accepted')
 })

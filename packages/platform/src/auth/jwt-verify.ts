@@ -59,6 +59,8 @@ export interface TokenVerifyOptions {
   algorithms?: AsymmetricAlgorithm[]
   /** Allowed clock skew between auth-service and this service. Default 5 s. */
   clockToleranceMs?: number
+  /** How many distinct tokens' verification results are remembered (LRU, each until its exp). Default 10000; 0 turns it off. */
+  cacheSize?: number
 }
 
 class UnknownKidError extends Error {}
@@ -66,8 +68,16 @@ class UnknownKidError extends Error {}
 const kAuth = Symbol('expenses.auth')
 const MAX_KID_LENGTH = 128
 
+// Exporting a KeyObject to PEM costs about 0.1 ms; @fastify/jwt also keys its verifier cache by the PEM string.
+const pemOf = new WeakMap<KeyObject, string>()
 function toPem(key: KeyObject | string): string {
-  return typeof key === 'string' ? key : key.export({ type: 'spki', format: 'pem' }).toString()
+  if (typeof key === 'string') return key
+  let pem = pemOf.get(key)
+  if (pem === undefined) {
+    pem = key.export({ type: 'spki', format: 'pem' }).toString()
+    pemOf.set(key, pem)
+  }
+  return pem
 }
 
 function keyLookup(source: KeySource, app: FastifyInstance): PublicKeyLookup {
@@ -131,6 +141,11 @@ const authPlugin = fp<AuthPluginOptions>(
         allowedAud: verify.audience,
         requiredClaims: ['sub', 'exp', 'iat', 'jti', 'iss', 'aud'],
         clockTolerance: verify.clockToleranceMs ?? 5000,
+        // A client sends the same access token on every request for its lifetime: remember the
+        // result of the RS256 check (about 0.2 ms) for that exact token, never past its exp. Only
+        // verification results are cached; the key lookup above runs on every request, so an unknown
+        // kid or an unreachable JWKS is never remembered.
+        cache: verify.cacheSize ?? 10_000,
       },
     })
 
