@@ -6,7 +6,7 @@ import type { Category } from './categories.js'
 import { categorise, normaliseMerchant } from './categoriser.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 import { parseInstant } from './dates.js'
-import { filtersToWhere, parseFilters, throwValidation, type FilterQuery } from './filters.js'
+import { filtersToSql, parseFilters, throwValidation, type FilterQuery } from './filters.js'
 import { formatAmount, isKnownCurrency, minorUnits, parseAmount } from './money.js'
 
 export type ExpenseParsedEvent = EventPayload<typeof expenseParsed>
@@ -51,6 +51,16 @@ export interface ListQuery extends FilterQuery {
   limit?: number | undefined
   cursor?: string | undefined
 }
+
+/** Every column of expenses under its Prisma field name, so raw rows are ExpenseRow. */
+const EXPENSE_COLUMNS = Prisma.raw(
+  [
+    'id', 'user_id AS "userId"', 'type', 'amount', 'currency', 'merchant', 'merchant_key AS "merchantKey"', 'category',
+    'category_source AS "categorySource"', 'occurred_at AS "occurredAt"', 'received_at AS "receivedAt"', 'source',
+    'message_id AS "messageId"', 'note', 'account_last4 AS "accountLast4"', 'channel', 'reference',
+    'idempotency_key AS "idempotencyKey"', 'request_hash AS "requestHash"', 'created_at AS "createdAt"', 'updated_at AS "updatedAt"',
+  ].join(', '),
+)
 
 export function toView(row: ExpenseRow): ExpenseView {
   return {
@@ -286,7 +296,7 @@ export class Expenses {
   async list(userId: string, query: ListQuery): Promise<{ items: ExpenseView[]; nextCursor: string | null }> {
     const filters = parseFilters(query)
     const limit = query.limit ?? 50
-    let after: Prisma.ExpenseWhereInput = {}
+    let after = Prisma.empty
     if (query.cursor !== undefined) {
       const position = decodeCursor(query.cursor)
       if (!position) {
@@ -295,13 +305,16 @@ export class Expenses {
           errors: [{ path: 'querystring.cursor', message: 'is not a cursor issued by this API' }],
         })
       }
-      after = { OR: [{ occurredAt: { lt: position.occurredAt } }, { occurredAt: position.occurredAt, id: { lt: position.id } }] }
+      after = Prisma.sql`AND (occurred_at, id) < (${position.occurredAt}::timestamptz, ${position.id}::uuid)`
     }
-    const rows = await this.db.expense.findMany({
-      where: { AND: [filtersToWhere(userId, filters), after] },
-      orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
-      take: limit + 1,
-    })
+    // The hot read: one raw statement rather than findMany (measured: about twice the queries per
+    // second, npm run bench:read). The filters are the same SQL the summaries use; the row
+    // comparison is the keyset order below, served by the (user_id, occurred_at, id) index.
+    const rows = await this.db.$queryRaw<ExpenseRow[]>`
+      SELECT ${EXPENSE_COLUMNS} FROM expenses
+       WHERE ${filtersToSql(userId, filters)} ${after}
+       ORDER BY occurred_at DESC, id DESC
+       LIMIT ${limit + 1}`
     const page = rows.slice(0, limit)
     const last = page[page.length - 1]
     return {

@@ -65,20 +65,7 @@ export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
-export function filtersToWhere(userId: string, f: ExpenseFilters): Prisma.ExpenseWhereInput {
-  return {
-    userId,
-    ...(f.from || f.to ? { occurredAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lte: f.to } : {}) } } : {}),
-    ...(f.type ? { type: f.type } : {}),
-    ...(f.category ? { category: f.category } : {}),
-    ...(f.currency ? { currency: f.currency } : {}),
-    ...(f.source ? { source: f.source } : {}),
-    // Prisma's `contains` does not escape LIKE wildcards; escape them so "50%" means the text "50%".
-    ...(f.merchant ? { merchant: { contains: f.merchant.replace(/[\\%_]/g, (c) => `\\${c}`), mode: 'insensitive' as const } } : {}),
-  }
-}
-
-/** The same filters as a SQL condition on the expenses table, for aggregate queries. */
+/** The filters as a SQL condition on the expenses table: the list and the summaries use the same one. */
 export function filtersToSql(userId: string, f: ExpenseFilters): Prisma.Sql {
   const conditions: Prisma.Sql[] = [Prisma.sql`user_id = ${userId}::uuid`]
   if (f.from) conditions.push(Prisma.sql`occurred_at >= ${f.from}`)
