@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
-import kafkajs, { type ProducerConfig } from 'kafkajs'
+import kafkajs from 'kafkajs'
 import { EventConsumer, PermanentEventError, subscribe, isTransientInfrastructureError } from '@expenses/events'
-import { kafka, logger, outboxDatabase, readTopic, sqlClient, testContract } from './helpers.js'
+import { kafka, logger, outboxDatabase, readTopic, sqlClient, testContract, withProducerFault } from './helpers.js'
 
 const k = kafka('consumer-test')
 
@@ -246,22 +246,8 @@ t.test('a crash kafkajs does not restart after is recovered: a new consumer join
   // non-retriable Kafka error, which is what kafkajs answers KafkaJSGroupCoordinatorNotFound and the
   // like with: it disconnects the consumer and does not restart it. Kafka and Postgres are real.
   let failuresLeft = 1
-  const injected = new Proxy(k, {
-    get(target, prop) {
-      if (prop === 'producer') {
-        return (config?: ProducerConfig) => {
-          const producer = target.producer(config)
-          const send = producer.send.bind(producer)
-          producer.send = async (record) => {
-            if (failuresLeft-- > 0) throw new kafkajs.KafkaJSNonRetriableError('injected: refused for good')
-            return send(record)
-          }
-          return producer
-        }
-      }
-      const value = Reflect.get(target, prop, target) as unknown
-      return typeof value === 'function' ? value.bind(target) : value
-    },
+  const injected = withProducerFault(k, () => {
+    if (failuresLeft-- > 0) throw new kafkajs.KafkaJSNonRetriableError('injected: refused for good')
   })
   const db = await outboxDatabase()
   const sql = await sqlClient(db.url)

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { pino, type Logger } from 'pino'
-import type { Kafka } from 'kafkajs'
+import type { Kafka, ProducerConfig } from 'kafkajs'
 import { createKafka, outboxPrismaModels, type TransactionalSql, type SqlExecutor } from '@expenses/events'
 import { readTopic as readTopicFrom, requireEnv } from '@expenses/testing'
 import { diffDatabaseToSchema } from '../../../scripts/db/schema-engine.js'
@@ -109,4 +109,34 @@ export async function testContract(k: Kafka, partitions = 3) {
     key: (e) => e.userId,
   })
   return { contract, topic: name, dlq: `${name}.dlq` }
+}
+
+/**
+ * Fault injection, the one stand-in these tests use: a Kafka client whose producers run `fault` before
+ * every send and sendBatch, which may throw to refuse it. Everything else is the real client on the real
+ * broker.
+ */
+export function withProducerFault(k: Kafka, fault: () => void): Kafka {
+  return new Proxy(k, {
+    get(target, prop) {
+      if (prop === 'producer') {
+        return (config?: ProducerConfig) => {
+          const producer = target.producer(config)
+          const send = producer.send.bind(producer)
+          const sendBatch = producer.sendBatch.bind(producer)
+          producer.send = async (record) => {
+            fault()
+            return send(record)
+          }
+          producer.sendBatch = async (batch) => {
+            fault()
+            return sendBatch(batch)
+          }
+          return producer
+        }
+      }
+      const value = Reflect.get(target, prop, target) as unknown
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
-import kafkajs, { type ProducerConfig } from 'kafkajs'
+import kafkajs from 'kafkajs'
 import { enqueueEvent, enqueueEvents, OutboxRelay } from '@expenses/events'
-import { kafka, logger, outboxDatabase, readTopic, sqlClient, testContract } from './helpers.js'
+import { kafka, logger, outboxDatabase, readTopic, sqlClient, testContract, withProducerFault } from './helpers.js'
 
 const k = kafka()
 
@@ -162,25 +162,11 @@ t.test('a row is never marked published before Kafka acknowledged it', async (t)
   // Fault injection (the stand-in here): the producer's sends fail until the test lets them through.
   let refuse = true
   let refused = 0
-  const injected = new Proxy(k, {
-    get(target, prop) {
-      if (prop === 'producer') {
-        return (config?: ProducerConfig) => {
-          const producer = target.producer(config)
-          const sendBatch = producer.sendBatch.bind(producer)
-          producer.sendBatch = async (batch) => {
-            if (refuse) {
-              refused++
-              throw new kafkajs.KafkaJSError('injected: not acknowledged')
-            }
-            return sendBatch(batch)
-          }
-          return producer
-        }
-      }
-      const value = Reflect.get(target, prop, target) as unknown
-      return typeof value === 'function' ? value.bind(target) : value
-    },
+  const injected = withProducerFault(k, () => {
+    if (refuse) {
+      refused++
+      throw new kafkajs.KafkaJSError('injected: not acknowledged')
+    }
   })
   const userId = randomUUID()
   const payloads = Array.from({ length: 30 }, (_, n) => ({ eventId: randomUUID(), occurredAt: new Date().toISOString(), userId, n }))
