@@ -51,7 +51,8 @@ export function expenseFields(result: Pick<ParseResult, 'type' | 'amount' | 'cur
     amount,
     currency,
     merchant: text(result.merchant, 200),
-    accountLast4: text(result.accountLast4, 8, true),
+    // At most the last four digits of the user's own account or card, whatever the parser was given.
+    accountLast4: text(result.accountLast4, 4, true),
     // A negative or malformed balance is kept in the stored result but left out of the event.
     balance: result.balance && DECIMAL.test(result.balance) ? result.balance : null,
     date: result.occurredAt && /^\d{4}-\d\d-\d\d$/.test(result.occurredAt) ? result.occurredAt : null,

@@ -1,5 +1,6 @@
 // One block per format family, with messages written for these tests (not taken from the corpus).
 import t from 'tap'
+import { parseMessage } from '../../src/parser/index.js'
 import { checkCases } from './support/expect.js'
 
 t.test('Indian bank, card and UPI-app formats', async (t) => {
@@ -9,7 +10,7 @@ t.test('Indian bank, card and UPI-app formats', async (t) => {
     { sender: 'JD-SBIUPI', text: 'Dear UPI user A/C X9876 debited by 75.0 on date 10Mar24 trf to Chai Point Refno 407098765432. If not u? call 1800111109. -SBI',
       expect: { isTransaction: true, type: 'debit', amount: '75.00', currency: 'INR', merchant: 'Chai Point', accountLast4: '9876', occurredAt: '2024-03-10', channel: 'upi', reference: '407098765432' } },
     { sender: 'AX-ICICIB', text: 'INR 2,45,000.00 spent on ICICI Bank Card XX8899 on 09-Mar-24 at TANISHQ JEWELLERS. Avl Lmt: INR 1,05,000.00. If not you, call 1800 2662',
-      expect: { type: 'debit', amount: '245000.00', merchant: 'TANISHQ JEWELLERS', accountLast4: '8899', balance: '105000.00', channel: 'card', occurredAt: '2024-03-09' } },
+      expect: { type: 'debit', amount: '245000.00', merchant: 'TANISHQ JEWELLERS', accountLast4: '8899', balance: null, channel: 'card', occurredAt: '2024-03-09' } },
     { sender: 'BZ-KOTAKB', text: 'Received Rs.15000.00 in your Kotak Bank AC X5566 from ravi.k@okaxis on 12-03-24.UPI Ref:407212121212.',
       expect: { type: 'credit', amount: '15000.00', merchant: 'ravi.k@okaxis', accountLast4: '5566', reference: '407212121212', channel: 'upi' } },
     { sender: 'VK-HDFCBK', text: 'UPDATE: INR 2,999.00 debited from HDFC Bank XX4321 on 05-MAR-24. Info: ACH D- TP ACH HDFCLIFE-77812. Avl bal:INR 88,120.50',
@@ -19,7 +20,7 @@ t.test('Indian bank, card and UPI-app formats', async (t) => {
     { sender: 'VM-PAYTMB', text: 'Refund of Rs.349 for your order at BOOKMYSHOW has been credited to your Paytm Wallet. Updated balance Rs.1,203.',
       expect: { isTransaction: true, type: 'credit', amount: '349.00', channel: 'wallet', balance: '1203.00' } },
     { sender: 'JM-SBIINB', text: 'Your A/C XXXXX654321 Debited INR 40,000.00 on 02/03/24 -Transferred to Mr. ARJUN MEHTA. Avl Balance INR 1,10,000.50-SBI',
-      expect: { type: 'debit', amount: '40000.00', merchant: 'ARJUN MEHTA', accountLast4: '654321', balance: '110000.50', occurredAt: '2024-03-02' } },
+      expect: { type: 'debit', amount: '40000.00', merchant: 'ARJUN MEHTA', accountLast4: '4321', balance: '110000.50', occurredAt: '2024-03-02' } },
   ])
 })
 
@@ -163,4 +164,23 @@ t.test('references: "Operación", "Clave de rastreo", short mixed ids, free-text
     { sender: 'AlipayHK', text: 'AlipayHK: HK$30.00 paid to WELLCOME.', expect: { currency: 'HKD', merchant: 'WELLCOME', channel: 'wallet' } },
     { sender: 'Monzo', text: '💳 You paid £4.10 to Caffe Nero', expect: { merchant: 'Caffe Nero', channel: 'card' } },
   ])
+})
+
+t.test("a card's available credit limit is not a balance, and accountLast4 is at most four digits", async (t) => {
+  const cases: { text: string; sender: string; balance: string | null; accountLast4: string | null }[] = [
+    { sender: 'AX-ICICIB', text: 'INR 2,000.50 spent on ICICI Bank Card XX7781 on 02-Apr-24 at BIGBASKET. Avl Lmt: INR 1,20,000.00', balance: null, accountLast4: '7781' },
+    { sender: 'CHASE', text: 'Your credit card ending 98765 was charged USD 45.10 at AMAZON. Available credit: USD 3,210.00', balance: null, accountLast4: '8765' },
+    { sender: 'AXISBK', text: 'Spent Rs.420 on card ending 1234 at UBER. Available Credit Limit: Rs.49,580. Total outstanding Rs 420', balance: null, accountLast4: '1234' },
+    { sender: 'ENBD', text: 'Purchase of AED 90.00 with Credit Card ending 3109 at CARREFOUR. Avl Cr. Limit is AED 2,381.01.', balance: null, accountLast4: '3109' },
+    // A real balance stays a balance, and a long mask keeps its last four digits.
+    { sender: 'VM-HDFCBK', text: 'Rs.500.00 debited from A/c XX123456 on 05-06-24 to VPA shop@okaxis UPI Ref No 412345678901. Avl Bal Rs 10,000.00 -HDFC Bank', balance: '10000.00', accountLast4: '3456' },
+    { sender: 'SBIINB', text: 'Dear Customer, Acct XX00012345 debited with INR 300.00 on 01-May-24. Available balance INR 7,000.00', balance: '7000.00', accountLast4: '2345' },
+    { sender: 'AXISBK', text: 'Rs 1,000 credited to your a/c XX5566. Avl Bal: Rs 11,000', balance: '11000.00', accountLast4: '5566' },
+  ]
+  for (const c of cases) {
+    const r = parseMessage({ text: c.text, sender: c.sender, receivedAt: '2024-06-05T10:00:00Z' })
+    t.equal(r.isTransaction, true, `${c.text.slice(0, 40)}: a transaction`)
+    t.equal(r.balance, c.balance, `${c.text.slice(0, 40)}: balance`)
+    t.equal(r.accountLast4, c.accountLast4, `${c.text.slice(0, 40)}: accountLast4`)
+  }
 })

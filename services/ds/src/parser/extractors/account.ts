@@ -8,7 +8,7 @@ import { execAll, L } from '../regex.js'
 const ACCOUNT_WORD = String.raw`(?:a\/?c|acct|account|acc|ac|card|cards|konto|rekening|rek|rach|cuenta|compte|conta|cart[aã]o|tarjeta|kartu|carte|karte|kaart|بطاقة|حساب|cheq|savings|chq|checking|chequing)`
 
 const MASKED = new RegExp(
-  String.raw`(?<![${L}])${ACCOUNT_WORD}(?:(?![${L}])|(?=[xX]{1,12}\d))[^\n\d]{0,25}?(?<![${L}][${L}])(?:[xX*#•]{1,14}|\.{2,4})[\s-]?(\d{2,6})(?![\d])`,
+  String.raw`(?<![${L}])${ACCOUNT_WORD}(?:(?![${L}])|(?=[xX]{1,12}\d))[^\n\d]{0,25}?(?<![${L}][${L}])(?:[xX*#•]{1,14}|\.{2,4})[\s-]?(\d{2,12})(?![\d])`,
   'gi',
 )
 const ENDING = new RegExp(
@@ -88,9 +88,9 @@ export function extractAccount(text: string, type: TxnType | null = null): strin
   if (text.includes('카드') || text.includes('カード')) res.push(CJK_CARD)
   const masked = allMatches(text, res)
   const own = masked.find((h) => !isCounterparty(text, h.index, type))
-  if (own) return own.digits
+  // accountLast4 is at most the last four digits, however many the bank printed ("XX123456" -> "3456").
+  if (own) return own.digits.slice(-4)
   if (masked.length > 0) return null
   const plain = allMatches(text, HAS_IBAN.test(text) ? [IBAN, PLAIN] : [PLAIN]).find((h) => !isCounterparty(text, h.index, type))
-  // An unmasked number is still "as written"; keep its last four digits (longer ones are full account numbers).
-  return plain ? (plain.digits.length > 6 ? plain.digits.slice(-4) : plain.digits) : null
+  return plain ? plain.digits.slice(-4) : null
 }

@@ -6,7 +6,11 @@ import { DOLLAR } from '../currencies.js'
 import { parseNumber, scanMoney, type BareNumber } from '../money.js'
 import { execAll } from '../regex.js'
 
-export type MoneyRole = 'amount' | 'balance' | 'fee' | 'due' | 'other'
+/**
+ * 'limit' is a card's available or total credit limit: not money the user has (so never the balance)
+ * and never the transaction.
+ */
+export type MoneyRole = 'amount' | 'balance' | 'limit' | 'fee' | 'due' | 'other'
 
 export interface MoneyCandidate {
   start: number
@@ -41,6 +45,9 @@ const LABEL_AMOUNT_BEFORE =
   /(?:\bamt\b|\bamount\b|\bdebited (?:by|for|with)|\bcredited (?:by|with)|\bsum of|\bvalor(?: de)?|\bmontant(?: de)?|\bbetrag|\bbedrag|\bjumlah|\bnominal|\bsebesar|مبلغ)\s?[:.-]?\s?(?:of\s)?$/i
 const LABEL_BALANCE_BEFORE = /(?:\bbal(?:ance)?|\bavl\.? bal|\bavail(?:able)?\.? bal(?:ance)?)\s?[:.-]?\s?(?:is\s)?$/i
 const NOT_AFTER_LABELLED = /^[\d/:-]/
+// A balance-like label that names a credit limit: "avl lmt", "available credit (limit)", "credit limit",
+// "avl cr lmt", "limite disponible". Checked on the label before a sum that roleOf reads as a balance.
+const LIMIT_LABEL = /\b(?:limit|lmt|limite|límite)\b|\b(?:avl|avail(?:able)?|avbl)\.?\s*(?:cr\.?|credit)(?!\w)/i
 
 // Keyword pre-checks for the end-anchored patterns below: an end-anchored regex is tried from every start
 // position, a plain keyword scan is not.
@@ -71,7 +78,11 @@ function roleOf(lower: string, start: number, end: number, prevEnd: number): Mon
   if (lastBal >= 0) {
     const filler = before.slice(lastBalEnd)
     // "...balance is low. Rs 500 debited": a sentence ended between the keyword and the sum.
-    if (!TXN_WORDS.test(filler.replace(/\bcr(?:edit)?\b\.?/g, '')) && !/\p{L}{3,}[.!?]\s/u.test(filler)) return 'balance'
+    if (!TXN_WORDS.test(filler.replace(/\bcr(?:edit)?\b\.?/g, '')) && !/\p{L}{3,}[.!?]\s/u.test(filler)) {
+      // "Avl Lmt: INR 1,20,000", "Available credit: USD 3,210", "Avl Cr Limit": the card's limit, not a balance.
+      const label = before.slice(Math.max(0, lastBal - 12))
+      return LIMIT_LABEL.test(label) ? 'limit' : 'balance'
+    }
   }
   const dueWindow = before.slice(-32)
   if (hasAny(dueWindow, DUE_WORDS) && DUE_BEFORE.test(dueWindow)) return 'due'
