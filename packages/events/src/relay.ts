@@ -205,6 +205,9 @@ export class OutboxRelay {
       const sending = this.send(producer, rows)
       // Only a full batch can have more behind it; the read queues on the same connection.
       const following = rows.length === this.opts.batchSize && !this.stopping ? this.readBatch(client, rows[rows.length - 1]!.id) : Promise.resolve([])
+      // It may fail while the send is still awaited: mark it handled now (it is awaited, and throws, below),
+      // or Node would call it an unhandled rejection and stop the process.
+      following.catch(() => undefined)
       try {
         await sending
       } catch (error) {
