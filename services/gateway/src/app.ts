@@ -4,11 +4,14 @@ import type { Logger, PlatformApp } from '@expenses/platform'
 import type { GatewayConfig } from './config.js'
 import { gatewayPlugin } from './gateway.js'
 import { createGatewayMetrics } from './metrics.js'
+import { registerDocsUi } from './docs-ui.js'
 import { OpenApiAggregator } from './openapi.js'
 import { Forwarder } from './proxy.js'
 import { loadRouteTable, resolveRoutesFile } from './route-table.js'
 import type { RouteTable } from './route-table.js'
+import { registerSecurityHeaders } from './security-headers.js'
 import { createUpstreamPools } from './upstreams.js'
+import { registerWebApp } from './web-app.js'
 import type { UpstreamPool } from './upstreams.js'
 
 export const GATEWAY_VERSION = '0.1.0'
@@ -70,14 +73,16 @@ export async function buildGateway(config: GatewayConfig, options: GatewayOption
     },
   })
 
+  registerSecurityHeaders(app)
   await app.register(cors, corsOptions(config))
   serveMergedOpenApi(app, openapi)
+  await registerDocsUi(app, openapi)
+  if (config.WEB_ROOT) await registerWebApp(app, config.WEB_ROOT)
   await registerAuth(app, { jwksUrl: config.AUTH_JWKS_URL }, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE })
   await app.register(gatewayPlugin, {
     table,
     pools,
     forwarder,
-    openapi,
     metrics,
     authenticate: app.authenticate,
     rateLimitMultiplier: config.RATE_LIMIT_MULTIPLIER,

@@ -27,6 +27,11 @@ export const gatewayConfigSchema = extendConfigSchema({
   UPSTREAM_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 2_000 }),
   /** How long an instance that refused a connection is skipped. */
   UPSTREAM_COOLDOWN_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+  /**
+   * The built web app (services/web/dist) to serve at `/`. Unset: no web app (`/` is a 404), as in the
+   * cluster, where the web chart serves it behind the same Ingress. `npm start` sets it.
+   */
+  WEB_ROOT: Type.Optional(Type.String({ minLength: 1 })),
   /** How long the merged OpenAPI document is reused before the services are asked again. */
   OPENAPI_CACHE_MS: Type.Integer({ minimum: 0, default: 10_000 }),
 })

@@ -1,7 +1,7 @@
 /**
  * The gateway's own behaviour as a Fastify plugin, independent of how the app is built:
- * route matching, per-route rate limits, token verification, body limits, proxying, the
- * merged OpenAPI document and the /docs page. Order for a proxied request:
+ * route matching, per-route rate limits, token verification, body limits and proxying.
+ * Order for a proxied request:
  *   match route (404) -> reject dot-segments (400) -> rate limit (429) -> token (401)
  *   -> read body within the route's limit (413) -> forward (502/504 when no instance answers).
  * Everything before "forward" answers without touching an upstream.
@@ -10,9 +10,7 @@ import rateLimit from '@fastify/rate-limit'
 import { httpErrors } from '@expenses/platform'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { useRawBodies } from './body.js'
-import { renderDocsPage } from './docs-page.js'
 import type { GatewayMetrics } from './metrics.js'
-import type { OpenApiAggregator } from './openapi.js'
 import type { Forwarder } from './proxy.js'
 import { matchRoute } from './route-table.js'
 import type { Route, RouteTable } from './route-table.js'
@@ -24,7 +22,6 @@ export interface GatewayPluginOptions {
   rateLimitMultiplier?: number
   pools: Map<string, UpstreamPool>
   forwarder: Forwarder
-  openapi: OpenApiAggregator
   metrics: GatewayMetrics
   /** Verifies the access token of `auth: required` routes; throws (401) when it is missing or invalid. */
   authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
@@ -38,12 +35,7 @@ const RATE_WINDOW_MS = 60_000
 const routeOf = new WeakMap<FastifyRequest, Route>()
 
 export async function gatewayPlugin(app: FastifyInstance, opts: GatewayPluginOptions): Promise<void> {
-  const { table, pools, forwarder, openapi, metrics, authenticate } = opts
-
-  app.get('/docs', { config: { metrics: false } }, async (_request, reply) => {
-    const { merged, sources } = await openapi.load()
-    return reply.type('text/html; charset=utf-8').send(renderDocsPage(merged, sources, table))
-  })
+  const { table, pools, forwarder, metrics, authenticate } = opts
 
   // In-memory counters per gateway process (the cluster uses Kong's rate-limiting plugin instead).
   await app.register(rateLimit, { global: false })

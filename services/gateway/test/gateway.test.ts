@@ -4,7 +4,7 @@
  * the JWKS endpoint is real and serves a freshly generated RS256 key.
  */
 import { request as httpRequest } from 'node:http'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
@@ -252,11 +252,69 @@ t.test('GET /openapi.json merges the public paths of every reachable service', a
     ['ds-service'],
     'the service with no live instance is reported, not a 500',
   )
+})
+
+t.test('GET /docs is Swagger UI on the merged document, with no asset from another origin', async (t) => {
   const docs = await call('GET', '/docs')
   t.equal(docs.status, 200)
   t.match(docs.headers['content-type'], /^text\/html/)
-  t.match(docs.text, /\/user\/v1\/profile/)
-  t.notMatch(docs.text, /<script|https?:\/\/(?!127)/, 'no scripts or external assets')
+  t.match(docs.text, /swagger-ui/)
+  t.notMatch(docs.text, /(src|href)="https?:/, 'scripts and styles come from the gateway itself')
+  const csp = String(docs.headers['content-security-policy'])
+  t.match(csp, /script-src 'self'/)
+  t.notMatch(csp, /upgrade-insecure-requests/, 'a plain-http gateway keeps working')
+  const initializer = await call('GET', '/docs/static/swagger-initializer.js')
+  t.equal(initializer.status, 200)
+  const spec = await call('GET', '/docs/json')
+  t.equal(spec.status, 200)
+  const doc = spec.json() as { paths: Record<string, unknown> }
+  t.ok(doc.paths['/user/v1/profile'], 'the UI shows the merged document, not the gateway\'s own')
+  t.ok(doc.paths['/auth/v1/login'])
+})
+
+t.test('every answer carries the browser security headers', async (t) => {
+  for (const path of ['/healthz', '/nope/v1/x', '/auth/v1/jwks']) {
+    const res = await call('GET', path)
+    t.equal(res.headers['x-content-type-options'], 'nosniff', path)
+    t.equal(res.headers['x-frame-options'], 'DENY', path)
+    t.equal(res.headers['referrer-policy'], 'no-referrer', path)
+    t.match(String(res.headers['content-security-policy']), /frame-ancestors 'none'/, path)
+  }
+})
+
+t.test('without WEB_ROOT there is no web app at /', async (t) => {
+  const res = await call('GET', '/')
+  t.equal(res.status, 404)
+  t.match(res.json(), { code: 'not_found' })
+})
+
+t.test('WEB_ROOT serves the web app at / with hashed assets cached and index.html revalidated', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'web-root-'))
+  mkdirSync(join(root, 'assets'))
+  writeFileSync(join(root, 'index.html'), '<!doctype html><title>Expenses</title><script type="module" src="/assets/app-1a2b3c.js"></script>')
+  writeFileSync(join(root, 'assets', 'app-1a2b3c.js'), 'console.log(1)')
+  writeFileSync(join(root, '.env'), 'SECRET=1')
+  const webEnv = { ...env, WEB_ROOT: root }
+  const { app: web } = await buildGateway(loadConfig(gatewayConfigSchema, webEnv), { env: webEnv })
+  t.teardown(() => web.close())
+  const index = await web.inject({ method: 'GET', url: '/' })
+  t.equal(index.statusCode, 200)
+  t.match(index.headers['content-type'], /^text\/html/)
+  t.equal(index.headers['cache-control'], 'no-cache')
+  t.match(String(index.headers['content-security-policy']), /script-src 'self'(;|$)/, 'no inline script allowed')
+  t.match(index.body, /app-1a2b3c\.js/)
+  const asset = await web.inject({ method: 'GET', url: '/assets/app-1a2b3c.js' })
+  t.equal(asset.statusCode, 200)
+  t.equal(asset.headers['cache-control'], 'public, max-age=31536000, immutable')
+  t.equal((await web.inject({ method: 'GET', url: '/.env' })).statusCode, 404, 'dot files are not served')
+  t.equal((await web.inject({ method: 'GET', url: '/assets/../../etc/passwd' })).statusCode, 404)
+  t.equal((await web.inject({ method: 'GET', url: '/auth/v1/jwks' })).statusCode !== 404, true, 'API prefixes still go to the services')
+})
+
+t.test('a WEB_ROOT without index.html stops the gateway with one clear line', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'web-empty-'))
+  const webEnv = { ...env, WEB_ROOT: root }
+  await t.rejects(buildGateway(loadConfig(gatewayConfigSchema, webEnv), { env: webEnv }), /has no index\.html: build the web app first/)
 })
 
 t.test('unknown paths and dot segments are refused at the gateway', async (t) => {
