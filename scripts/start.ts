@@ -13,6 +13,7 @@ await ensureSourceConditions()
 const { ensureInfra, stopInfra, InfraError } = await import('./infra/index.js')
 const { startSystem, LauncherError } = await import('./system/launcher.js')
 const { serviceProcesses } = await import('./system/services.js')
+const { buildWebApp } = await import('./system/web-app.js')
 const { spawnSync } = await import('node:child_process')
 
 const pretty = process.env.LOG_FORMAT ? process.env.LOG_FORMAT === 'pretty' : process.stdout.isTTY === true
@@ -53,6 +54,11 @@ try {
   const generate = spawnSync('npm', ['run', '--silent', 'generate'], { stdio: ['ignore', 'ignore', 'inherit'] })
   if (generate.status !== 0) throw new LauncherError('prisma generate failed; see above')
 
+  console.log('==> building the web app')
+  const webRoot = await buildWebApp({ quiet: true }).catch((err: Error) => {
+    throw new LauncherError(err.message)
+  })
+
   console.log('==> starting services')
   const system = await startSystem({
     infraEnv: infra.env,
@@ -60,9 +66,11 @@ try {
     ports: Object.fromEntries(serviceProcesses.flatMap((s) => (process.env[envName(s.name, 'PORT')] ? [[s.name, Number(process.env[envName(s.name, 'PORT')])]] : []))),
     instances: Object.fromEntries(serviceProcesses.map((s) => [s.name, Number(process.env[envName(s.name, 'INSTANCES')] ?? 1)])),
     pretty,
+    webRoot,
   })
   stopSystem = system.stop
-  console.log(`\nExpenses Tracker is running. Gateway: ${system.gatewayUrl}`)
+  console.log(`\nExpenses Tracker is running. Open ${system.gatewayUrl}/ in a browser.`)
+  console.log(`  Web app:   ${system.gatewayUrl}/`)
   console.log(`  API docs:  ${system.gatewayUrl}/docs   (OpenAPI: ${system.gatewayUrl}/openapi.json)`)
   console.log('  Try:       curl -s -X POST ' + system.gatewayUrl + "/auth/v1/signup -H 'content-type: application/json' -d '{...}'")
   console.log('Press Ctrl-C to stop.\n')

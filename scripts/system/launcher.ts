@@ -12,6 +12,8 @@ export interface SystemOptions {
   infraEnv: Record<string, string>
   /** Port for the gateway (default 8080) and per-service ports (default from api/routes.yaml). */
   gatewayPort?: number
+  /** The built web app for the gateway to serve at / (see web-app.ts); none when unset. */
+  webRoot?: string
   ports?: Partial<Record<string, number>>
   /** Instances per service, for load balancing behind the gateway (default 1; extra ones get port + 100 * i). */
   instances?: Partial<Record<string, number>>
@@ -144,6 +146,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   }
   const gatewayEnv: NodeJS.ProcessEnv = { ...base, ...options.serviceEnv?.gateway, PORT: String(gatewayPort) }
   for (const [service, urls] of Object.entries(serviceUrls)) gatewayEnv[upstreamEnvVar(service)] = urls.join(',')
+  if (options.webRoot) gatewayEnv.WEB_ROOT = options.webRoot
   specs.set('gateway#0', { args: tsEntry('gateway', 'main.ts'), env: gatewayEnv, port: gatewayPort })
   launch('gateway#0', 'gateway')
 

@@ -1,0 +1,140 @@
+import { useState, type FormEvent } from 'react'
+import { api, call, type Expense, type ExpenseCreate, type ExpenseUpdate } from '../api/client'
+import { CATEGORIES } from '../api/enums'
+import { ApiError } from '../api/problems'
+import { useProfile } from '../app/profile'
+import { Field, Select } from '../components/Field'
+import { Notice } from '../components/Notice'
+import { errorText } from '../components/useAsync'
+import { categoryLabel, toLocalInput } from '../format'
+
+/** Add an expense by hand, or edit one. A category change can be applied to every expense at that merchant. */
+export function ExpenseForm({ expense, onSaved, onCancel }: { expense: Expense | null; onSaved: (text: string) => void; onCancel: () => void }) {
+  const { timeZone, currency } = useProfile()
+  const [category, setCategory] = useState<string>(expense?.category ?? '')
+  const [error, setError] = useState<string | null>(null)
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({})
+  const [busy, setBusy] = useState(false)
+  const categoryChanged = expense !== null && category !== expense.category
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    const form = new FormData(event.currentTarget)
+    const value = (name: string) => String(form.get(name) ?? '').trim()
+    const fields = {
+      amount: value('amount').replace(/,/g, ''),
+      currency: value('currency').toUpperCase(),
+      type: value('type') === 'credit' ? ('credit' as const) : ('debit' as const),
+      merchant: value('merchant'),
+      // A local date-time without an offset is read in `tz` by the API.
+      occurredAt: value('occurredAt') ? `${value('occurredAt')}:00` : undefined,
+      note: value('note') || null,
+      category: (value('category') || undefined) as ExpenseCreate['category'],
+    }
+    setBusy(true)
+    setError(null)
+    setFieldErrors({})
+    try {
+      if (expense === null) {
+        const body: ExpenseCreate = { ...fields, occurredAt: fields.occurredAt }
+        const created = await call(api.POST('/expense/v1/expenses', { params: { header: { 'idempotency-key': crypto.randomUUID() } }, body: withZone(body, timeZone) }))
+        onSaved(`Added ${created.merchant ?? 'the expense'}.`)
+      } else {
+        const changes: ExpenseUpdate = {}
+        if (fields.amount !== expense.amount) changes.amount = fields.amount
+        if (fields.currency !== expense.currency) changes.currency = fields.currency
+        if (fields.type !== expense.type) changes.type = fields.type
+        if (fields.merchant !== (expense.merchant ?? '')) changes.merchant = fields.merchant
+        if (fields.note !== expense.note) changes.note = fields.note
+        if (fields.category && fields.category !== expense.category) changes.category = fields.category
+        if (fields.occurredAt && value('occurredAt') !== toLocalInput(expense.occurredAt, timeZone)) changes.occurredAt = fields.occurredAt
+        if (Object.keys(changes).length === 0) {
+          onSaved('Nothing changed.')
+          return
+        }
+        const applyToMerchant = categoryChanged && form.get('applyToMerchant') === 'on'
+        await call(
+          api.PATCH('/expense/v1/expenses/{id}', {
+            params: { path: { id: expense.id }, query: { applyToMerchant } },
+            body: withZone(changes, timeZone),
+          }),
+        )
+        onSaved(applyToMerchant ? `Saved. Every expense at ${fields.merchant} is now ${categoryLabel(fields.category!)}.` : 'Saved.')
+      }
+    } catch (err) {
+      setError(errorText(err))
+      if (err instanceof ApiError) setFieldErrors(err.fieldErrors)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section className="card" aria-labelledby="expense-form-title">
+      <h2 id="expense-form-title">{expense ? `Edit ${expense.merchant ?? 'expense'}` : 'Add an expense'}</h2>
+      <form onSubmit={(e) => void submit(e)}>
+        <div className="row">
+          <Select label="Money" name="type" defaultValue={expense?.type ?? 'debit'}>
+            <option value="debit">went out (debit)</option>
+            <option value="credit">came in (credit)</option>
+          </Select>
+          <Field label="Amount" name="amount" inputMode="decimal" required defaultValue={expense?.amount ?? ''} error={fieldErrors.amount} />
+          <Field label="Currency" name="currency" required maxLength={3} defaultValue={expense?.currency ?? currency} error={fieldErrors.currency} />
+        </div>
+        <div className="row">
+          <Field label="Merchant" name="merchant" required defaultValue={expense?.merchant ?? ''} error={fieldErrors.merchant} />
+          <Select label="Category" name="category" value={category} onChange={(e) => setCategory(e.target.value)} error={fieldErrors.category}>
+            {expense === null && <option value="">Choose for me</option>}
+            {CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {categoryLabel(c)}
+              </option>
+            ))}
+          </Select>
+          <Field
+            label="When"
+            name="occurredAt"
+            type="datetime-local"
+            defaultValue={expense ? toLocalInput(expense.occurredAt, timeZone) : ''}
+            error={fieldErrors.occurredAt}
+            hint={expense ? undefined : 'Empty means now.'}
+          />
+        </div>
+        {categoryChanged && expense?.merchant && (
+          <div className="checkbox">
+            <input id="apply-to-merchant" type="checkbox" name="applyToMerchant" />
+            <label htmlFor="apply-to-merchant">Also change every other expense at {expense.merchant}</label>
+          </div>
+        )}
+        <Field label="Note (optional)" name="note" maxLength={1000} defaultValue={expense?.note ?? ''} error={fieldErrors.note} />
+        <Notice kind="error">{error}</Notice>
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            {busy ? 'Saving…' : expense ? 'Save' : 'Add expense'}
+          </button>
+          <button type="button" className="secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </section>
+  )
+}
+
+/** The API reads a date-time without an offset in the `tz` query parameter; it has none, so send an explicit one. */
+function withZone<T extends { occurredAt?: string | undefined }>(body: T, timeZone: string): T {
+  if (!body.occurredAt) {
+    const { occurredAt: _omit, ...rest } = body
+    return rest as T
+  }
+  return { ...body, occurredAt: zonedToIso(body.occurredAt, timeZone) }
+}
+
+/** "2026-12-05T14:30:00" in `timeZone` -> the same instant as an ISO string with Z. */
+export function zonedToIso(local: string, timeZone: string): string {
+  const asUtc = new Date(`${local}Z`).getTime()
+  // The zone's offset at that moment, found by formatting the UTC guess in the zone (twice, for DST edges).
+  const offsetAt = (t: number) => new Date(toLocalInput(new Date(t).toISOString(), timeZone) + ':00Z').getTime() - t
+  const first = asUtc - offsetAt(asUtc)
+  return new Date(asUtc - offsetAt(first)).toISOString()
+}
