@@ -31,7 +31,7 @@ export async function fetchMergedDocument(gatewayUrl: string): Promise<Record<st
 
 export async function renderApiTypes(doc: Record<string, unknown>): Promise<string> {
   // The gateway's own bookkeeping is not part of the contract the page relies on.
-  const { 'x-unavailable': _u, 'x-sources': _s, ...contract } = doc
+  const { 'x-unavailable': _unavailable, ...contract } = doc
   const ast = await openapiTS(contract as unknown as Parameters<typeof openapiTS>[0], { alphabetize: true })
   return HEADER + astToString(ast)
 }

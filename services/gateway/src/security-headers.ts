@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify'
  * The Content-Security-Policy of the web app and of every gateway answer that does not set its own:
  * scripts and styles only from this origin (no inline script, no eval), API calls only to this origin,
  * and no framing. The Swagger UI at /docs sets its own (it needs hashes for its inline styles).
- * The chart's web server (charts/web) sends the same header; a test checks that the two agree.
  */
 export const WEB_CSP = [
   "default-src 'self'",

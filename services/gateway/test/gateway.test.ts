@@ -308,7 +308,7 @@ t.test('WEB_ROOT serves the web app at / with hashed assets cached and index.htm
   t.equal(asset.headers['cache-control'], 'public, max-age=31536000, immutable')
   t.equal((await web.inject({ method: 'GET', url: '/.env' })).statusCode, 404, 'dot files are not served')
   t.equal((await web.inject({ method: 'GET', url: '/assets/../../etc/passwd' })).statusCode, 404)
-  t.equal((await web.inject({ method: 'GET', url: '/auth/v1/jwks' })).statusCode !== 404, true, 'API prefixes still go to the services')
+  t.not((await web.inject({ method: 'GET', url: '/auth/v1/jwks' })).statusCode, 404, 'API prefixes still go to the services')
 })
 
 t.test('a WEB_ROOT without index.html stops the gateway with one clear line', async (t) => {

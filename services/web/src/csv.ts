@@ -6,7 +6,7 @@ const COLUMNS = ['occurredAt', 'type', 'amount', 'currency', 'merchant', 'catego
 export function csvField(value: string | null | undefined): string {
   let text = value ?? ''
   if (/^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = `'${text}`
-  return /[",\r\n']/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 
 export function expensesToCsv(expenses: readonly Expense[]): string {

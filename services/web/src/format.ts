@@ -18,12 +18,24 @@ export function formatMoney(amount: string, currency: string): string {
   return format.format(amount as unknown as number)
 }
 
+/** Formatters are costly to build and lists re-render on every poll: one per style and zone. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>()
+function dateFormat(timeZone: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${timeZone}|${withTime}`
+  let format = dateFormats.get(key)
+  if (!format) {
+    format = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', ...(withTime ? { timeStyle: 'short' as const } : {}), timeZone })
+    dateFormats.set(key, format)
+  }
+  return format
+}
+
 export function formatDateTime(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso))
+  return dateFormat(timeZone, true).format(new Date(iso))
 }
 
 export function formatDate(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone }).format(new Date(iso))
+  return dateFormat(timeZone, false).format(new Date(iso))
 }
 
 /** "2026-03" -> "Mar 2026" (a month key of the summary, already in the user's time zone). */
@@ -61,3 +73,12 @@ export const CATEGORY_LABELS: Record<string, string> = {
 }
 
 export const categoryLabel = (c: string) => CATEGORY_LABELS[c] ?? c
+
+/** "2026-12-05T14:30:00" in `timeZone` -> the same instant as an ISO string with Z. */
+export function zonedToIso(local: string, timeZone: string): string {
+  const asUtc = new Date(`${local}Z`).getTime()
+  // The zone's offset at that moment, found by formatting the UTC guess in the zone (twice, for DST edges).
+  const offsetAt = (t: number) => new Date(toLocalInput(new Date(t).toISOString(), timeZone) + ':00Z').getTime() - t
+  const first = asUtc - offsetAt(asUtc)
+  return new Date(asUtc - offsetAt(first)).toISOString()
+}

@@ -1,25 +1,19 @@
 import { useState, type FormEvent } from 'react'
 import { login, signup } from '../api/client'
-import { ApiError } from '../api/problems'
-import { Notice } from '../components/Notice'
-import { errorText } from '../components/useAsync'
 import { Field } from '../components/Field'
+import { Notice } from '../components/Notice'
+import { useFormAction } from '../components/useFormAction'
 
 /** Sign in or create an account. `reason` explains why the user was signed out, if they were. */
 export function AuthPage({ reason, onSignedIn }: { reason: string | null; onSignedIn: () => void }) {
   const [mode, setMode] = useState<'login' | 'signup'>('login')
-  const [error, setError] = useState<string | null>(null)
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({})
-  const [busy, setBusy] = useState(false)
+  const { busy, error, fieldErrors, run, reset } = useFormAction()
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
     const form = new FormData(event.currentTarget)
     const value = (name: string) => String(form.get(name) ?? '').trim()
-    setBusy(true)
-    setError(null)
-    setFieldErrors({})
-    try {
+    await run(async () => {
       if (mode === 'login') await login(value('username'), String(form.get('password') ?? ''))
       else {
         const phone = value('phoneNumber')
@@ -33,12 +27,7 @@ export function AuthPage({ reason, onSignedIn }: { reason: string | null; onSign
         })
       }
       onSignedIn()
-    } catch (err) {
-      setError(errorText(err))
-      if (err instanceof ApiError) setFieldErrors(err.fieldErrors)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   const signingUp = mode === 'signup'
@@ -82,8 +71,7 @@ export function AuthPage({ reason, onSignedIn }: { reason: string | null; onSign
             className="link"
             onClick={() => {
               setMode(signingUp ? 'login' : 'signup')
-              setError(null)
-              setFieldErrors({})
+              reset()
             }}
           >
             {signingUp ? 'Sign in' : 'Create an account'}

@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react'
 import { api, call, type Correction, type Message } from '../api/client'
 import { CHANNELS } from '../api/enums'
-import { ApiError } from '../api/problems'
 import { Field, Select } from '../components/Field'
+import { MoneyFields } from '../components/MoneyFields'
 import { Notice } from '../components/Notice'
-import { errorText } from '../components/useAsync'
+import { useFormAction } from '../components/useFormAction'
 
 /**
  * Corrects what the parser read (or fills in a rejected message). The form starts from what was read;
@@ -13,10 +13,8 @@ import { errorText } from '../components/useAsync'
  */
 export function CorrectionForm({ message, onDone, onCancel }: { message: Message; onDone: () => void; onCancel: () => void }) {
   const r = message.result
-  const [error, setError] = useState<string | null>(null)
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({})
+  const { busy, error, fieldErrors, run } = useFormAction()
   const [done, setDone] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
@@ -33,10 +31,7 @@ export function CorrectionForm({ message, onDone, onCancel }: { message: Message
       channel: (CHANNELS as readonly string[]).includes(value('channel')) ? (value('channel') as Correction['channel']) : null,
       reference: value('reference') || null,
     }
-    setBusy(true)
-    setError(null)
-    setFieldErrors({})
-    try {
+    await run(async () => {
       const corrected = await call(api.PATCH('/ds/v1/messages/{id}', { params: { path: { id: message.messageId } }, body }))
       setDone(
         corrected.templateLearned
@@ -44,12 +39,7 @@ export function CorrectionForm({ message, onDone, onCancel }: { message: Message
           : 'Saved. The expense is updated.',
       )
       onDone()
-    } catch (err) {
-      setError(errorText(err))
-      if (err instanceof ApiError) setFieldErrors(err.fieldErrors)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   if (done) {
@@ -65,14 +55,7 @@ export function CorrectionForm({ message, onDone, onCancel }: { message: Message
 
   return (
     <form className="correction" onSubmit={(e) => void submit(e)} aria-label="Correct this message">
-      <div className="row">
-        <Select label="Money" name="type" defaultValue={r?.type ?? 'debit'}>
-          <option value="debit">went out (debit)</option>
-          <option value="credit">came in (credit)</option>
-        </Select>
-        <Field label="Amount" name="amount" inputMode="decimal" required defaultValue={r?.amount ?? ''} error={fieldErrors.amount} />
-        <Field label="Currency" name="currency" required maxLength={3} defaultValue={r?.currency ?? ''} error={fieldErrors.currency} />
-      </div>
+      <MoneyFields type={r?.type ?? 'debit'} amount={r?.amount ?? ''} currency={r?.currency ?? ''} errors={fieldErrors} />
       <div className="row">
         <Field label="Merchant or person" name="merchant" defaultValue={r?.merchant ?? ''} error={fieldErrors.merchant} />
         <Field label="Date" name="occurredAt" type="date" defaultValue={r?.occurredAt ?? ''} error={fieldErrors.occurredAt} />

@@ -1,20 +1,18 @@
 import { useState, type FormEvent } from 'react'
 import { api, call, type Expense, type ExpenseCreate, type ExpenseUpdate } from '../api/client'
 import { CATEGORIES } from '../api/enums'
-import { ApiError } from '../api/problems'
 import { useProfile } from '../app/profile'
 import { Field, Select } from '../components/Field'
+import { MoneyFields } from '../components/MoneyFields'
 import { Notice } from '../components/Notice'
-import { errorText } from '../components/useAsync'
-import { categoryLabel, toLocalInput } from '../format'
+import { useFormAction } from '../components/useFormAction'
+import { categoryLabel, toLocalInput, zonedToIso } from '../format'
 
 /** Add an expense by hand, or edit one. A category change can be applied to every expense at that merchant. */
 export function ExpenseForm({ expense, onSaved, onCancel }: { expense: Expense | null; onSaved: (text: string) => void; onCancel: () => void }) {
   const { timeZone, currency } = useProfile()
   const [category, setCategory] = useState<string>(expense?.category ?? '')
-  const [error, setError] = useState<string | null>(null)
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({})
-  const [busy, setBusy] = useState(false)
+  const { busy, error, fieldErrors, run } = useFormAction()
   const categoryChanged = expense !== null && category !== expense.category
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -31,12 +29,9 @@ export function ExpenseForm({ expense, onSaved, onCancel }: { expense: Expense |
       note: value('note') || null,
       category: (value('category') || undefined) as ExpenseCreate['category'],
     }
-    setBusy(true)
-    setError(null)
-    setFieldErrors({})
-    try {
+    await run(async () => {
       if (expense === null) {
-        const body: ExpenseCreate = { ...fields, occurredAt: fields.occurredAt }
+        const body: ExpenseCreate = fields
         const created = await call(api.POST('/expense/v1/expenses', { params: { header: { 'idempotency-key': crypto.randomUUID() } }, body: withZone(body, timeZone) }))
         onSaved(`Added ${created.merchant ?? 'the expense'}.`)
       } else {
@@ -61,26 +56,14 @@ export function ExpenseForm({ expense, onSaved, onCancel }: { expense: Expense |
         )
         onSaved(applyToMerchant ? `Saved. Every expense at ${fields.merchant} is now ${categoryLabel(fields.category!)}.` : 'Saved.')
       }
-    } catch (err) {
-      setError(errorText(err))
-      if (err instanceof ApiError) setFieldErrors(err.fieldErrors)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
     <section className="card" aria-labelledby="expense-form-title">
       <h2 id="expense-form-title">{expense ? `Edit ${expense.merchant ?? 'expense'}` : 'Add an expense'}</h2>
       <form onSubmit={(e) => void submit(e)}>
-        <div className="row">
-          <Select label="Money" name="type" defaultValue={expense?.type ?? 'debit'}>
-            <option value="debit">went out (debit)</option>
-            <option value="credit">came in (credit)</option>
-          </Select>
-          <Field label="Amount" name="amount" inputMode="decimal" required defaultValue={expense?.amount ?? ''} error={fieldErrors.amount} />
-          <Field label="Currency" name="currency" required maxLength={3} defaultValue={expense?.currency ?? currency} error={fieldErrors.currency} />
-        </div>
+        <MoneyFields type={expense?.type ?? 'debit'} amount={expense?.amount ?? ''} currency={expense?.currency ?? currency} errors={fieldErrors} />
         <div className="row">
           <Field label="Merchant" name="merchant" required defaultValue={expense?.merchant ?? ''} error={fieldErrors.merchant} />
           <Select label="Category" name="category" value={category} onChange={(e) => setCategory(e.target.value)} error={fieldErrors.category}>
@@ -130,11 +113,3 @@ function withZone<T extends { occurredAt?: string | undefined }>(body: T, timeZo
   return { ...body, occurredAt: zonedToIso(body.occurredAt, timeZone) }
 }
 
-/** "2026-12-05T14:30:00" in `timeZone` -> the same instant as an ISO string with Z. */
-export function zonedToIso(local: string, timeZone: string): string {
-  const asUtc = new Date(`${local}Z`).getTime()
-  // The zone's offset at that moment, found by formatting the UTC guess in the zone (twice, for DST edges).
-  const offsetAt = (t: number) => new Date(toLocalInput(new Date(t).toISOString(), timeZone) + ':00Z').getTime() - t
-  const first = asUtc - offsetAt(asUtc)
-  return new Date(asUtc - offsetAt(first)).toISOString()
-}

@@ -131,42 +131,12 @@ function MessageCard({ message, onCorrect }: { message: Message; onCorrect: () =
       {message.status === 'rejected' && <p className="reason">{rejectReasonSentence(message.reason ?? r?.rejectReason)}</p>}
       {message.status === 'parsed' && r && (
         <dl className="fields">
-          {r.amount && r.currency && (
-            <div>
-              <dt>{r.type === 'credit' ? 'Received' : 'Spent'}</dt>
-              <dd>{formatMoney(r.amount, r.currency)}</dd>
+          {parsedFields(r).map(([label, value]) => (
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd>{value}</dd>
             </div>
-          )}
-          {r.merchant && (
-            <div>
-              <dt>Merchant</dt>
-              <dd>{r.merchant}</dd>
-            </div>
-          )}
-          {r.occurredAt && (
-            <div>
-              <dt>Date</dt>
-              <dd>{r.occurredAt}</dd>
-            </div>
-          )}
-          {r.channel && (
-            <div>
-              <dt>Channel</dt>
-              <dd>{r.channel}</dd>
-            </div>
-          )}
-          {r.accountLast4 && (
-            <div>
-              <dt>Account</dt>
-              <dd>••{r.accountLast4}</dd>
-            </div>
-          )}
-          {r.balance && r.currency && (
-            <div>
-              <dt>Balance</dt>
-              <dd>{formatMoney(r.balance, r.currency)}</dd>
-            </div>
-          )}
+          ))}
         </dl>
       )}
       {message.status !== 'pending' && (
@@ -176,6 +146,20 @@ function MessageCard({ message, onCorrect }: { message: Message; onCorrect: () =
       )}
     </article>
   )
+}
+
+/** What the parser found, as label and display value, in reading order; fields it did not find are left out. */
+function parsedFields(r: NonNullable<Message['result']>): [string, string][] {
+  const money = (amount: string | null) => (amount && r.currency ? formatMoney(amount, r.currency) : null)
+  const fields: [string, string | null][] = [
+    [r.type === 'credit' ? 'Received' : 'Spent', money(r.amount)],
+    ['Merchant', r.merchant],
+    ['Date', r.occurredAt],
+    ['Channel', r.channel],
+    ['Account', r.accountLast4 && `••${r.accountLast4}`],
+    ['Balance', money(r.balance)],
+  ]
+  return fields.filter((f): f is [string, string] => Boolean(f[1]))
 }
 
 function statusLabel(m: Message): string {
@@ -194,7 +178,10 @@ function Submit({ onSubmitted }: { onSubmitted: () => void }) {
   const [result, setResult] = useState<{ kind: 'success' | 'error' | 'info'; text: string } | null>(null)
   const fileInput = useRef<HTMLInputElement>(null)
 
-  async function send(messages: MessageInput[], skipped: number) {
+  /** Sends in batches of 500; the sender field fills in for messages that name none themselves. */
+  async function send(read: MessageInput[], skipped: number) {
+    const from = sender.trim()
+    const messages = read.map((m) => (from && !m.sender ? { ...m, sender: from } : m))
     if (messages.length === 0) {
       setResult({ kind: 'error', text: skipped > 0 ? `None of the ${skipped} lines held a message.` : 'Paste a message first.' })
       return
@@ -233,11 +220,7 @@ function Submit({ onSubmitted }: { onSubmitted: () => void }) {
   async function submit(event: FormEvent) {
     event.preventDefault()
     const { messages, skipped } = readMessages(text)
-    const from = sender.trim()
-    await send(
-      messages.map((m) => (from && !m.sender ? { ...m, sender: from } : m)),
-      skipped.length,
-    )
+    await send(messages, skipped.length)
   }
 
   async function upload(file: File) {
@@ -246,11 +229,7 @@ function Submit({ onSubmitted }: { onSubmitted: () => void }) {
       return
     }
     const { messages, skipped } = readMessages(await file.text(), file.name.toLowerCase())
-    const from = sender.trim()
-    await send(
-      messages.map((m) => (from && !m.sender ? { ...m, sender: from } : m)),
-      skipped.length,
-    )
+    await send(messages, skipped.length)
     if (fileInput.current) fileInput.current.value = ''
   }
 

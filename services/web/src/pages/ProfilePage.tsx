@@ -1,10 +1,9 @@
 import { useMemo, useState, type FormEvent } from 'react'
 import { api, call, type ProfilePatch } from '../api/client'
-import { ApiError } from '../api/problems'
 import { useProfile } from '../app/profile'
 import { Field, Select } from '../components/Field'
 import { Loading, Notice } from '../components/Notice'
-import { errorText } from '../components/useAsync'
+import { useFormAction } from '../components/useFormAction'
 
 /**
  * ICU lists zones by their canonical, sometimes outdated, names (Asia/Calcutta); people look for the
@@ -25,9 +24,8 @@ const RENAMED_ZONES: Record<string, string> = {
 
 export function ProfilePage() {
   const { profile, setProfile } = useProfile()
-  const [notice, setNotice] = useState<{ kind: 'success' | 'error'; text: string } | null>(null)
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({})
-  const [busy, setBusy] = useState(false)
+  const [saved, setSaved] = useState<string | null>(null)
+  const { busy, error, fieldErrors, run } = useFormAction()
   const zones = useMemo(() => {
     const list = (typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC']).map((z) => RENAMED_ZONES[z] ?? z)
     return profile && !list.includes(profile.timezone) ? [profile.timezone, ...list] : list
@@ -47,21 +45,14 @@ export function ProfilePage() {
     if (value('defaultCurrency').toUpperCase() !== profile.defaultCurrency) changes.defaultCurrency = value('defaultCurrency').toUpperCase()
     if (value('timezone') !== profile.timezone) changes.timezone = value('timezone')
     if (Object.keys(changes).length === 0) {
-      setNotice({ kind: 'success', text: 'Nothing changed.' })
+      setSaved('Nothing changed.')
       return
     }
-    setBusy(true)
-    setNotice(null)
-    setFieldErrors({})
-    try {
+    setSaved(null)
+    await run(async () => {
       setProfile(await call(api.PATCH('/user/v1/me', { body: changes })))
-      setNotice({ kind: 'success', text: 'Profile saved.' })
-    } catch (err) {
-      setNotice({ kind: 'error', text: errorText(err) })
-      if (err instanceof ApiError) setFieldErrors(err.fieldErrors)
-    } finally {
-      setBusy(false)
-    }
+      setSaved('Profile saved.')
+    })
   }
 
   return (
@@ -87,7 +78,8 @@ export function ProfilePage() {
               ))}
             </Select>
           </div>
-          {notice && <Notice kind={notice.kind}>{notice.text}</Notice>}
+          <Notice kind="success">{saved}</Notice>
+          <Notice kind="error">{error}</Notice>
           <button type="submit" disabled={busy}>
             {busy ? 'Saving…' : 'Save profile'}
           </button>
