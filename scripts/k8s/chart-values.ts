@@ -12,9 +12,13 @@ export interface JsonSchema {
   default?: unknown
   properties?: Record<string, JsonSchema>
   additionalProperties?: boolean | JsonSchema
+  /** Every key of an object must match (header names, for instance). */
+  propertyNames?: JsonSchema
   required?: string[]
   items?: JsonSchema
   enum?: unknown[]
+  /** A value fixed by something outside the chart (the port an image listens on). */
+  const?: unknown
   minimum?: number
   maximum?: number
   minLength?: number
@@ -275,4 +279,51 @@ export function valuesTable(schema: JsonSchema): string {
   }
   walk(schema, '')
   return rows.join('\n')
+}
+
+/** A chart's values file for ci/: a comment saying what it exercises, and the values. */
+export interface CiValues {
+  readonly comment: string
+  readonly values: Record<string, unknown>
+}
+
+/**
+ * The files of a chart built on the lib chart: Chart.yaml (lib at an exact version), values.yaml,
+ * values.schema.json, README.md, its one template (a lib include) and ci/{default,production,minimal}.
+ * Repo-relative path -> content.
+ */
+export function libChartFiles(chart: {
+  readonly name: string
+  readonly description: string
+  readonly version: string
+  readonly libVersion: string
+  readonly generated: string
+  readonly schema: JsonSchema
+  readonly readme: string
+  /** templates/<file>: the lib template that renders every object. */
+  readonly template: { readonly file: string; readonly include: string }
+  readonly defaultComment: string
+  readonly production: CiValues
+  readonly minimal: CiValues
+}): Record<string, string> {
+  const dir = `charts/${chart.name}`
+  const chartYaml = {
+    apiVersion: 'v2',
+    name: chart.name,
+    description: chart.description,
+    type: 'application',
+    version: chart.version,
+    appVersion: chart.version,
+    dependencies: [{ name: 'lib', version: chart.libVersion, repository: 'file://../lib' }],
+  }
+  return {
+    [`${dir}/Chart.yaml`]: `# ${chart.generated}\n${stringify(chartYaml)}`,
+    [`${dir}/values.yaml`]: valuesYaml(chart.schema, `${chart.name} chart values. ${chart.generated}`),
+    [`${dir}/values.schema.json`]: `${JSON.stringify(chart.schema, null, 2)}\n`,
+    [`${dir}/README.md`]: chart.readme,
+    [`${dir}/templates/${chart.template.file}`]: `{{- /* ${chart.generated} All objects come from the lib chart. */ -}}\n{{ include "${chart.template.include}" . }}\n`,
+    [`${dir}/ci/default-values.yaml`]: `# ${chart.defaultComment}\n{}\n`,
+    [`${dir}/ci/production-values.yaml`]: `# ${chart.production.comment}\n${stringify(chart.production.values)}`,
+    [`${dir}/ci/minimal-values.yaml`]: `# ${chart.minimal.comment}\n${stringify(chart.minimal.values)}`,
+  }
 }

@@ -1,10 +1,11 @@
 /**
  * compose.yaml for people with Docker but no cluster: the same images as the charts, Kafka in KRaft
  * mode, one Postgres per service, a one-shot topic creator (topics.ts), one-shot migrations, and Kong
- * DB-less in front with k8s/kong/kong.yml. The local gateway is available under the `gateway` profile.
+ * DB-less in front with k8s/kong/kong.yml, and the web app's static server behind it at `/`. The local gateway is available under the `gateway` profile.
  * Passwords here are fixed dev values for a throwaway local stack - never reuse them.
  */
 import { allTopicSpecs, type TopicSpec } from '../../packages/events/src/topics.js'
+import { serviceUrlsEnvVar } from '../../services/gateway/src/route-table.js'
 import { AUTH_SERVICE, GATEWAY_PORT, type ServiceInfo } from './services.js'
 
 const KAFKA_IMAGE = 'apache/kafka:4.1.1'
@@ -33,7 +34,13 @@ function topicCommands(specs: readonly TopicSpec[]): string {
     .join(' && ')
 }
 
-export function composeFile(services: readonly ServiceInfo[]): Record<string, unknown> {
+/** The web app's static server (services/web): its Service name and port, from the route table's `web`. */
+export interface WebInfo {
+  readonly service: string
+  readonly port: number
+}
+
+export function composeFile(services: readonly ServiceInfo[], web?: WebInfo): Record<string, unknown> {
   const compose: Record<string, Record<string, unknown>> = {
     kafka: {
       image: KAFKA_IMAGE,
@@ -112,6 +119,16 @@ export function composeFile(services: readonly ServiceInfo[]): Record<string, un
       ...hardened,
     }
   }
+  if (web) {
+    // nginx only (no shell tools for a probe): Kong waits for it to start, not to be healthy.
+    compose[web.service] = {
+      image: `expenses/${web.service}:dev`,
+      build: { context: '.', dockerfile: `services/${web.service}/Dockerfile` },
+      restart: 'unless-stopped',
+      ...hardened,
+    }
+  }
+  const webDependency = web ? { [web.service]: { condition: 'service_started' } } : {}
   compose.kong = {
     image: KONG_IMAGE,
     environment: {
@@ -124,7 +141,7 @@ export function composeFile(services: readonly ServiceInfo[]): Record<string, un
     },
     volumes: ['./k8s/kong/kong.yml:/kong/kong.yml:ro'],
     ports: ['8000:8000'],
-    depends_on: Object.fromEntries(services.map((s) => [s.chart, { condition: 'service_healthy' }])),
+    depends_on: { ...Object.fromEntries(services.map((s) => [s.chart, { condition: 'service_healthy' }])), ...webDependency },
     healthcheck: { test: ['CMD', 'kong', 'health'], interval: '5s', timeout: '5s', retries: 20 },
   }
   compose.gateway = {
@@ -134,10 +151,11 @@ export function composeFile(services: readonly ServiceInfo[]): Record<string, un
     environment: {
       PORT: String(GATEWAY_PORT),
       AUTH_JWKS_URL: `http://${AUTH_SERVICE}:${authPort}/auth/v1/jwks`,
-      ...Object.fromEntries(services.map((s) => [`${s.chart.replace(/-/g, '_').toUpperCase()}_URLS`, `http://${s.chart}:${s.port}`])),
+      ...Object.fromEntries(services.map((s) => [serviceUrlsEnvVar(s.chart), `http://${s.chart}:${s.port}`])),
+      ...(web ? { [serviceUrlsEnvVar(web.service)]: `http://${web.service}:${web.port}` } : {}),
     },
     ports: [`${GATEWAY_PORT}:${GATEWAY_PORT}`],
-    depends_on: Object.fromEntries(services.map((s) => [s.chart, { condition: 'service_healthy' }])),
+    depends_on: { ...Object.fromEntries(services.map((s) => [s.chart, { condition: 'service_healthy' }])), ...webDependency },
     healthcheck: httpHealth(GATEWAY_PORT),
     ...hardened,
   }

@@ -2,6 +2,7 @@
  * Generates every derived Kubernetes/Kong file from its single source:
  *   api/routes.yaml (+ conventions)  -> charts/<service>/{Chart.yaml,values.yaml,values.schema.json,README.md,ci/,templates/}
  *                                       charts/operator/... (scripts/k8s/operator-chart.ts)
+ *                                       charts/web/... (scripts/k8s/web-chart.ts), services/web/{Dockerfile,nginx/}
  *                                       charts/expenses-tracker/{values.yaml,values.schema.json,files/routes.yaml}
  *                                       k8s/kong/kong.yml (DB-less, for compose)
  *   packages/events/src/topics.ts    -> k8s/strimzi/topics.yaml, k8s/strimzi/users.yaml
@@ -17,6 +18,7 @@ import {
   globalSchema,
   int,
   imageSchema,
+  libChartFiles,
   libSchema,
   type JsonSchema,
   obj,
@@ -30,6 +32,8 @@ import { kongDeclarative } from './kong.js'
 import { OPERATOR_CHART, operatorChartFiles, operatorValuesSchema } from './operator-chart.js'
 import { readRouteTable, repoRoot, routesFile } from './routes.js'
 import { composeFile } from './compose.js'
+import { WEB_CHART, webChartFiles, webValuesSchema } from './web-chart.js'
+import { nginxConf, securityHeadersConf, WEB_HEADERS_FILE, webDockerfile, webSecurityHeaders } from './web-image.js'
 import { dockerfile } from './dockerfile.js'
 import { chartedServices, GATEWAY_PORT, imageTargets, KAFKA_CLUSTER, type ServiceInfo } from './services.js'
 import { kafkaTopics, kafkaUsers } from './strimzi.js'
@@ -45,16 +49,6 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
 
 function serviceChart(svc: ServiceInfo): Record<string, string> {
   const schema = serviceValuesSchema(svc)
-  const dir = `charts/${svc.chart}`
-  const chartYaml = {
-    apiVersion: 'v2',
-    name: svc.chart,
-    description: `${svc.chart} of the expenses tracker (services/${svc.dir}), with an optional bundled Postgres.`,
-    type: 'application',
-    version: CHART_VERSION,
-    appVersion: CHART_VERSION,
-    dependencies: [{ name: 'lib', version: LIB_VERSION, repository: 'file://../lib' }],
-  }
   const production = {
     global: { imageRegistry: 'registry.example.com' },
     image: { digest: `sha256:${'0'.repeat(64)}` },
@@ -97,16 +91,19 @@ ${GENERATED}
 
 ${valuesTable(schema)}
 `
-  return {
-    [`${dir}/Chart.yaml`]: `# ${GENERATED}\n${stringify(chartYaml)}`,
-    [`${dir}/values.yaml`]: valuesYaml(schema, `${svc.chart} chart values. ${GENERATED}`),
-    [`${dir}/values.schema.json`]: json(schema),
-    [`${dir}/README.md`]: readme,
-    [`${dir}/templates/app.yaml`]: `{{- /* ${GENERATED} All objects come from the lib chart. */ -}}\n{{ include "lib.app" . }}\n`,
-    [`${dir}/ci/default-values.yaml`]: '# Chart defaults (dev: bundled Postgres, Strimzi Kafka user).\n{}\n',
-    [`${dir}/ci/production-values.yaml`]: `# External database, autoscaling, ServiceMonitor, pinned digest.\n${stringify(production)}`,
-    [`${dir}/ci/minimal-values.yaml`]: `# Everything optional switched off.\n${stringify(minimal)}`,
-  }
+  return libChartFiles({
+    name: svc.chart,
+    description: `${svc.chart} of the expenses tracker (services/${svc.dir}), with an optional bundled Postgres.`,
+    version: CHART_VERSION,
+    libVersion: LIB_VERSION,
+    generated: GENERATED,
+    schema,
+    readme,
+    template: { file: 'app.yaml', include: 'lib.app' },
+    defaultComment: 'Chart defaults (dev: bundled Postgres, Strimzi Kafka user).',
+    production: { comment: 'External database, autoscaling, ServiceMonitor, pinned digest.', values: production },
+    minimal: { comment: 'Everything optional switched off.', values: minimal },
+  })
 }
 
 /** The JWKS every verifying service uses, which is also what the operator reads. */
@@ -117,7 +114,14 @@ function authJwksUrl(services: ServiceInfo[]): string {
 }
 
 /** Umbrella keys that belong to a subchart (their defaults live in the subchart, not in the umbrella). */
-const subchartKeys = (services: ServiceInfo[]) => new Set([...services.map((s) => s.chart), OPERATOR_CHART])
+const subchartKeys = (services: ServiceInfo[]) => new Set([...services.map((s) => s.chart), OPERATOR_CHART, WEB_CHART])
+
+/** The web app's Service name and port (api/routes.yaml `web`); the charts need it. */
+function webRoute(): { service: string; port: number } {
+  const web = readRouteTable().web
+  if (!web) throw new Error('api/routes.yaml has no web: the web chart needs its Service name and port')
+  return { service: web.service, port: web.port }
+}
 
 function umbrellaSchema(services: ServiceInfo[]): JsonSchema {
   const own: Record<string, JsonSchema> = {
@@ -182,6 +186,8 @@ function umbrellaSchema(services: ServiceInfo[]): JsonSchema {
   }
   const { $schema: _s, title: _t, ...operator } = operatorValuesSchema(authJwksUrl(services))
   own[OPERATOR_CHART] = { ...operator, description: `credentials operator values (charts/${OPERATOR_CHART}): Kong jwt credentials from the JWKS` }
+  const { $schema: _ws, title: _wt, ...web } = webValuesSchema(webRoute().port)
+  own[WEB_CHART] = { ...web, description: `web app values (charts/${WEB_CHART}): nginx serving services/web behind the Ingress at /` }
   return { $schema: 'http://json-schema.org/draft-07/schema#', title: `${UMBRELLA} values`, ...obj(`${UMBRELLA} values`, own) }
 }
 
@@ -201,6 +207,9 @@ function umbrellaValues(services: ServiceInfo[]): string {
   }
   text += `\n# ${OPERATOR_CHART}: keeps Kong's jwt credentials in sync with auth-service's JWKS; every key of charts/${OPERATOR_CHART}/values.yaml can be set here.\n`
   text += stringify({ [OPERATOR_CHART]: { enabled: true } })
+  // The Service keeps the route table's name (web:8080), which the Ingress and the gateway's WEB_URLS use.
+  text += `\n# ${WEB_CHART}: the web app at /; every key of charts/${WEB_CHART}/values.yaml can be set here.\n`
+  text += stringify({ [WEB_CHART]: { enabled: true, fullnameOverride: webRoute().service } })
   return text
 }
 
@@ -248,6 +257,7 @@ Install one release per namespace: the services keep their conventional names (\
 | --- | --- | --- | --- |
 ${rows}
 | credentials operator | [charts/${OPERATOR_CHART}](../${OPERATOR_CHART}) | 4005 (metrics) | \`${OPERATOR_CHART}.enabled\` |
+| web app (nginx) | [charts/${WEB_CHART}](../${WEB_CHART}) | ${webRoute().port} | \`${WEB_CHART}.enabled\` |
 
 Kong's open-source jwt plugin cannot read a JWKS, so the operator (services/operator) turns every key of
 auth-service's JWKS into a jwt credential Secret of one \`KongConsumer\` and retires it when the key
@@ -273,6 +283,7 @@ function noKongValues(services: ServiceInfo[]): Record<string, unknown> {
     // The gateway is an in-namespace client of every service (with Kong it is the ingress namespace).
     values[svc.chart] = { kafka: { sasl: { enabled: false } }, networkPolicy: { allowFromApps: [...svc.allowFromApps, 'expenses-tracker-gateway'] } }
   }
+  values[WEB_CHART] = { networkPolicy: { allowFromApps: ['expenses-tracker-gateway'] } }
   return values
 }
 
@@ -292,6 +303,7 @@ function localClusterValues(services: ServiceInfo[]): string {
     }
   }
   local[OPERATOR_CHART] = { image: { ...image, repository: `expenses/${OPERATOR_CHART}` } }
+  local[WEB_CHART] = { ...(local[WEB_CHART] as object), replicaCount: 1, image: { ...image, repository: `expenses/${WEB_CHART}` } }
   return `# yaml-language-server: $schema=../../charts/${UMBRELLA}/values.schema.json
 # ${GENERATED}
 # The local single-node cluster (npm run cluster:up, scripts/cluster/cluster.sh): no registry, so every
@@ -307,11 +319,12 @@ export function generatedFiles(): Record<string, string> {
   const files: Record<string, string> = {}
   for (const svc of services) Object.assign(files, serviceChart(svc))
   Object.assign(files, operatorChartFiles({ jwksUrl: authJwksUrl(services), version: CHART_VERSION, libVersion: LIB_VERSION, generated: GENERATED }))
+  Object.assign(files, webChartFiles({ port: webRoute().port, version: CHART_VERSION, libVersion: LIB_VERSION, generated: GENERATED }))
   const umbrella = `charts/${UMBRELLA}`
   const umbrellaChart = {
     apiVersion: 'v2',
     name: UMBRELLA,
-    description: 'The whole expenses tracker in one release: the four services (with dev Postgres), the Kong credentials operator, Kong Ingress + plugins from api/routes.yaml, helm tests.',
+    description: 'The whole expenses tracker in one release: the four services (with dev Postgres), the web app, the Kong credentials operator, Kong Ingress + plugins from api/routes.yaml, helm tests.',
     type: 'application',
     version: CHART_VERSION,
     appVersion: CHART_VERSION,
@@ -324,6 +337,7 @@ export function generatedFiles(): Record<string, string> {
         condition: `${svc.chart}.enabled`,
       })),
       { name: OPERATOR_CHART, version: CHART_VERSION, repository: `file://../${OPERATOR_CHART}`, condition: `${OPERATOR_CHART}.enabled` },
+      { name: WEB_CHART, version: CHART_VERSION, repository: `file://../${WEB_CHART}`, condition: `${WEB_CHART}.enabled` },
     ],
   }
   files[`${umbrella}/Chart.yaml`] = `# ${GENERATED}\n${stringify(umbrellaChart, { lineWidth: 0 })}`
@@ -348,6 +362,7 @@ export function generatedFiles(): Record<string, string> {
   const minimal: Record<string, unknown> = { ingress: { enabled: false }, kong: { jwt: { enabled: false } } }
   for (const svc of services) minimal[svc.chart] = { enabled: svc.chart === 'auth-service' }
   minimal[OPERATOR_CHART] = { enabled: false }
+  minimal[WEB_CHART] = { enabled: false }
   files[`${umbrella}/ci/minimal-values.yaml`] = `# auth-service alone, no Ingress.\n${stringify(minimal)}`
   files[`${umbrella}/values.schema.json`] = json(umbrellaSchema(services))
   files[`${umbrella}/README.md`] = umbrellaReadme(services)
@@ -359,8 +374,19 @@ export function generatedFiles(): Record<string, string> {
   files[`${umbrella}/ci/no-kong-values.yaml`] =
     `# A cluster without Kong and Strimzi: the project's gateway (NodePort) and the dev Kafka, no SASL.\n${stringify(noKongValues(services))}`
   files['k8s/values/local-cluster.yaml'] = localClusterValues(services)
-  for (const target of imageTargets(table)) files[`services/${target.dir}/Dockerfile`] = dockerfile(target)
-  files['compose.yaml'] = `# ${GENERATED}\n# Local stack without a cluster (docs/kubernetes.md): docker compose up --build; API on localhost:8000 (Kong).\n${stringify(composeFile(services), { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' })}`
+  for (const target of imageTargets(table)) {
+    files[`services/${target.dir}/Dockerfile`] = target.kind === 'static' ? webDockerfile(target) : dockerfile(target)
+  }
+  if (table.web) {
+    files['services/web/nginx/nginx.conf'] = nginxConf(table.web.port)
+    files[`services/web/nginx/headers/${WEB_HEADERS_FILE}`] =
+      `# ${GENERATED}
+# The gateway's browser security headers (services/gateway/src/security-headers.ts); the web chart
+# mounts its own copy, from its values (securityHeaders), over this folder.
+${securityHeadersConf(webSecurityHeaders())}
+`
+  }
+  files['compose.yaml'] = `# ${GENERATED}\n# Local stack without a cluster (docs/kubernetes.md): docker compose up --build; API on localhost:8000 (Kong).\n${stringify(composeFile(services, table.web), { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' })}`
   files['k8s/kong/kong.yml'] = `# ${GENERATED}\n# DB-less Kong configuration for compose.yaml, from api/routes.yaml.\n${stringify(kongDeclarative(table), { lineWidth: 0 })}`
   files['k8s/strimzi/topics.yaml'] = `# ${GENERATED}\n# One KafkaTopic per topic of packages/events/src/topics.ts, dead-letter topics included.\n${yamlDocs(kafkaTopics())}`
   files['k8s/strimzi/users.yaml'] = `# ${GENERATED}\n# One SCRAM-SHA-512 KafkaUser per service, ACLs from producers/consumers in topics.ts.\n${yamlDocs(kafkaUsers(services.map((s) => s.chart)))}`

@@ -9,6 +9,6 @@ HELM="${HELM:-$ROOT/.tools/bin/helm}"
 [[ -x "$HELM" ]] || { echo "helm not found at $HELM: run scripts/tools/install.sh" >&2; exit 1; }
 mode=build
 [[ "${1:-}" == "--update" ]] && mode=update
-for chart in auth-service user-service ds-service expense-service operator expenses-tracker; do
+for chart in auth-service user-service ds-service expense-service operator web expenses-tracker; do
   "$HELM" dependency "$mode" "$ROOT/charts/$chart" >/dev/null
 done

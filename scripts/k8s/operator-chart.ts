@@ -4,13 +4,13 @@
  * values schema (strict, like the service charts') and the chart's files. generate.ts adds it to the
  * umbrella as a dependency with condition operator.enabled.
  */
-import { stringify } from 'yaml'
 import {
   bool,
   globalSchema,
   imageSchema,
   int,
   type JsonSchema,
+  libChartFiles,
   libSchema,
   list,
   metricsValues,
@@ -20,7 +20,6 @@ import {
   str,
   stringMap,
   valuesTable,
-  valuesYaml,
 } from './chart-values.js'
 
 export const OPERATOR_CHART = 'operator'
@@ -74,16 +73,6 @@ export function operatorValuesSchema(jwksUrl: string): JsonSchema {
 export function operatorChartFiles(options: { jwksUrl: string; version: string; libVersion: string; generated: string }): Record<string, string> {
   const { jwksUrl, version, libVersion, generated } = options
   const schema = operatorValuesSchema(jwksUrl)
-  const dir = `charts/${OPERATOR_CHART}`
-  const chartYaml = {
-    apiVersion: 'v2',
-    name: OPERATOR_CHART,
-    description: "Keeps Kong's jwt credentials (Secrets + a KongConsumer) in sync with auth-service's rotating signing keys (services/operator).",
-    type: 'application',
-    version,
-    appVersion: version,
-    dependencies: [{ name: 'lib', version: libVersion, repository: 'file://../lib' }],
-  }
   const production = {
     global: { imageRegistry: 'registry.example.com' },
     image: { digest: `sha256:${'0'.repeat(64)}` },
@@ -123,14 +112,17 @@ ${generated}
 
 ${valuesTable(schema)}
 `
-  return {
-    [`${dir}/Chart.yaml`]: `# ${generated}\n${stringify(chartYaml)}`,
-    [`${dir}/values.yaml`]: valuesYaml(schema, `operator chart values. ${generated}`),
-    [`${dir}/values.schema.json`]: `${JSON.stringify(schema, null, 2)}\n`,
-    [`${dir}/README.md`]: readme,
-    [`${dir}/templates/operator.yaml`]: `{{- /* ${generated} All objects come from the lib chart. */ -}}\n{{ include "lib.operator" . }}\n`,
-    [`${dir}/ci/default-values.yaml`]: '# Chart defaults.\n{}\n',
-    [`${dir}/ci/production-values.yaml`]: `# Pinned digest, ServiceMonitor, larger limits.\n${stringify(production)}`,
-    [`${dir}/ci/minimal-values.yaml`]: `# Existing ServiceAccount and RBAC, no NetworkPolicy.\n${stringify(minimal)}`,
-  }
+  return libChartFiles({
+    name: OPERATOR_CHART,
+    description: "Keeps Kong's jwt credentials (Secrets + a KongConsumer) in sync with auth-service's rotating signing keys (services/operator).",
+    version,
+    libVersion,
+    generated,
+    schema,
+    readme,
+    template: { file: 'operator.yaml', include: 'lib.operator' },
+    defaultComment: 'Chart defaults.',
+    production: { comment: 'Pinned digest, ServiceMonitor, larger limits.', values: production },
+    minimal: { comment: 'Existing ServiceAccount and RBAC, no NetworkPolicy.', values: minimal },
+  })
 }

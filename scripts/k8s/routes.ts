@@ -26,19 +26,24 @@ export interface Route {
 export interface RouteTable {
   readonly services: ReadonlyMap<string, { readonly port: number }>
   readonly routes: readonly Route[]
+  /** The web app's catch-all route (`/`) and its Service port, when the table names one. */
+  readonly web?: Route & { readonly port: number }
 }
+
+const adaptRoute = (r: ValidatedRouteTable['routes'][number]): Route => ({
+  name: r.name,
+  prefix: r.prefix,
+  service: r.service,
+  auth: r.auth,
+  perMinute: r.rateLimitPerMinute,
+  bodyLimitBytes: r.bodyLimitBytes,
+})
 
 function adapt(table: ValidatedRouteTable): RouteTable {
   return {
     services: new Map(Object.entries(table.services)),
-    routes: table.routes.map((r) => ({
-      name: r.name,
-      prefix: r.prefix,
-      service: r.service,
-      auth: r.auth,
-      perMinute: r.rateLimitPerMinute,
-      bodyLimitBytes: r.bodyLimitBytes,
-    })),
+    routes: table.routes.map(adaptRoute),
+    ...(table.web ? { web: { ...adaptRoute(table.web), port: table.web.port } } : {}),
   }
 }
 

@@ -45,11 +45,12 @@ export function chartedServices(table: RouteTable = readRouteTable()): ServiceIn
   })
 }
 
-/** Every image we build: the charted services, the credentials operator (charts/operator) and the local gateway. */
+/** Every image we build: the charted services, the credentials operator (charts/operator), the local gateway and the web app. */
 export function imageTargets(table: RouteTable = readRouteTable()): ImageTarget[] {
   return [
     ...chartedServices(table).map(({ chart, dir, pkg, port }) => ({ name: chart, dir, pkg, port })),
     { name: OPERATOR_CHART, dir: 'operator', pkg: '@expenses/operator', port: OPERATOR_PORT },
     { name: 'gateway', dir: 'gateway', pkg: '@expenses/gateway', port: GATEWAY_PORT },
+    ...(table.web ? [{ name: table.web.service, dir: 'web', pkg: '@expenses/web', port: table.web.port, kind: 'static' as const }] : []),
   ]
 }

@@ -90,6 +90,27 @@ t.test('helm test passes through the in-cluster gateway', async (t) => {
   t.match(res.stdout, /Phase:\s+Succeeded/)
 })
 
+t.test('the web app: its own nginx pod serves / through the in-cluster gateway, with the security headers', async (t) => {
+  const [pod] = await items('pods', ['-l', 'app.kubernetes.io/name=web'])
+  t.equal(pod?.spec.securityContext.runAsUser, 101, 'nginx runs as uid 101')
+  const index = await fetch(`${gatewayUrl}/`)
+  const html = await index.text()
+  t.equal(index.status, 200)
+  t.match(index.headers.get('content-type'), /^text\/html/)
+  t.match(index.headers.get('content-security-policy'), /script-src 'self'(;|$)/, 'no inline script')
+  t.match(index.headers.get('content-security-policy'), /frame-ancestors 'none'/)
+  t.equal(index.headers.get('cache-control'), 'no-cache')
+  const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1]
+  t.ok(script, 'index.html names a hashed script')
+  const asset = await fetch(`${gatewayUrl}${script}`)
+  t.equal(asset.status, 200, `${script} through the gateway`)
+  t.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable')
+  const unknown = await fetch(`${gatewayUrl}/no/such/page`)
+  t.equal(unknown.status, 404)
+  t.match(await unknown.json(), { code: 'not_found' }, "the web server's 404 is a problem document too")
+  t.equal((await request('POST', `${gatewayUrl}/`, undefined, {})).status, 404, 'a write to a page stays the gateway 404')
+})
+
 t.test("a user's journey through the gateway: signup, profile via Kafka, messages one by one and in a batch, expenses, summary", async (t) => {
   const alice = await signupInCluster()
   const me = api(alice.accessToken)
@@ -212,7 +233,7 @@ async function clusterDiagnostics(apps: string[]): Promise<string> {
 
 t.test('helm upgrade with a new image tag rolls every Deployment with zero failed requests', async (t) => {
   // A new tag of the same images: what a release does, and every Deployment's pod template changes.
-  const images = ['auth-service', 'user-service', 'ds-service', 'expense-service', 'operator', 'gateway']
+  const images = ['auth-service', 'user-service', 'ds-service', 'expense-service', 'operator', 'gateway', 'web']
   const socket = `${process.env.CLUSTER_STATE ?? `${repoRoot}/.local/cluster`}/containerd/containerd.sock`
   for (const image of images) {
     const from = `docker.io/expenses/${image}:dev`
@@ -225,7 +246,7 @@ t.test('helm upgrade with a new image tag rolls every Deployment with zero faile
   let running = true
   const client = (async () => {
     for (let i = 0; running; i++) {
-      const path = ['/expense/v1/expenses?limit=5', '/user/v1/me', '/ds/v1/messages?limit=5'][i % 3]!
+      const path = ['/expense/v1/expenses?limit=5', '/user/v1/me', '/ds/v1/messages?limit=5', '/'][i % 4]!
       try {
         const res = await request('GET', `${gatewayUrl}${path}`, user.accessToken)
         if (res.status === 200) ok++

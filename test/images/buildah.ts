@@ -4,6 +4,8 @@
  * they reach the local Postgres and Kafka.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..')
@@ -54,6 +56,7 @@ export interface ImageConfig {
   readonly Env?: string[]
   readonly WorkingDir?: string
   readonly ExposedPorts?: Record<string, unknown>
+  readonly StopSignal?: string
 }
 
 export async function inspectImage(ref: string): Promise<{ config: ImageConfig; sizeBytes: number }> {
@@ -99,7 +102,11 @@ export async function workingContainer(ref: string) {
  * image, an emptyDir on /tmp): its root filesystem is bind-mounted read-only in a private mount
  * namespace, with a tmpfs on /tmp, and the image's own ENTRYPOINT, ENV, WORKDIR and USER are applied
  * from its config - so a service that writes outside /tmp, or an image whose config is wrong, fails
- * here. The process chain execs into node, so a signal to the returned child reaches node itself.
+ * here. The process chain execs into the entrypoint, so a signal to the returned child reaches it.
+ *
+ * Its stdout and stderr are a FIFO, read by a `cat` beside it (`output`), as containerd gives a
+ * container: Node's own child pipes are sockets, which a process cannot open as /dev/stdout (nginx's
+ * access log does).
  */
 export async function runReadOnly(
   ref: string,
@@ -115,12 +122,23 @@ export async function runReadOnly(
   const mounted = await buildah(['mount', id])
   if (mounted.code !== 0) throw new Error(`buildah mount ${ref}: ${mounted.stderr.trim()}`)
   const root = mounted.stdout.trim()
+  // USER is a name or uid, optionally with its group ("101:101"); chroot --userspec wants user:group.
   const user = config.User ?? 'root'
-  const command = argv ?? [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])]
+  const userspec = user.includes(':') ? user : `${user}:${user}`
+  const entrypoint = argv ?? [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])]
   const environment = [...(config.Env ?? []), ...Object.entries(env).map(([k, v]) => `${k}=${v}`)]
+  const fifoDir = await mkdtemp(path.join(tmpdir(), 'image-output-'))
+  const fifo = path.join(fifoDir, 'output')
+  // runc hands a container's stdio to its user (fixStdioPermissions); a FIFO anyone may write, in a folder
+  // nobody else can list, does the same for an image that runs as a non-root uid and reopens /dev/stdout.
+  await chmod(fifoDir, 0o711)
+  const made = await command('mkfifo', ['-m', '0666', fifo])
+  if (made.code !== 0) throw new Error(`mkfifo: ${made.stderr.trim()}`)
+  const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'inherit'] })
   const script = [
     'set -e',
     'root=$1; user=$2; workdir=$3; shift 3',
+    `exec >${JSON.stringify(fifo)} 2>&1`,
     'mount --bind "$root" "$root"',
     'mount -o remount,bind,ro "$root"',
     'mount -t tmpfs -o size=64m,mode=1777 tmpfs "$root/tmp"',
@@ -130,13 +148,16 @@ export async function runReadOnly(
     // env -i: the image's ENV plus the pod's variables, nothing of this test process.
     'exec chroot --userspec="$user" "$root" /bin/sh -c \'cd "$0" && exec /usr/bin/env -i "$@"\' "$workdir" "$@"',
   ].join('\n')
-  const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', root, `${user}:${user}`, config.WorkingDir ?? '/', ...environment, ...command], {
+  const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', root, userspec, config.WorkingDir ?? '/', ...environment, ...entrypoint], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   return {
     child,
+    output: reader.stdout,
     remove: async () => {
+      if (reader.exitCode === null) reader.kill()
+      await rm(fifoDir, { recursive: true, force: true })
       await buildah(['umount', id])
       await buildah(['rm', id])
     },

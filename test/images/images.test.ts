@@ -15,6 +15,8 @@
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import t from 'tap'
@@ -33,6 +35,10 @@ const SIZE_BUDGET_BYTES = 450 * 1024 * 1024
 const NODE_MAJOR = 'v24.'
 
 const targets = imageTargets()
+const nodeTargets = targets.filter((x) => x.kind !== 'static')
+const web = targets.find((x) => x.kind === 'static')
+/** The web image is nginx on Debian slim plus the built files: far below a Node image. */
+const WEB_SIZE_BUDGET_BYTES = 150 * 1024 * 1024
 const ref = (name: string) => `expenses/${name}:dev`
 const migrating = new Map(serviceProcesses.filter((s) => s.migrates && s.databaseEnv).map((s) => [s.name, s.databaseEnv!]))
 
@@ -49,6 +55,17 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string, 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`)
     await new Promise((r) => setTimeout(r, 500))
   }
+}
+
+/**
+ * The web image's own nginx.conf with `listen` moved to `port`: the host network is shared with other
+ * tests, so the image's fixed port could be taken. Passed with -c after the image's ENTRYPOINT.
+ */
+async function webConfOnPort(imageConf: string, imagePort: number, port: number): Promise<string> {
+  if (!imageConf.includes(`listen ${imagePort};`)) throw new Error(`the web image's nginx.conf does not listen on ${imagePort}`)
+  const file = path.join(await mkdtemp(path.join(tmpdir(), 'web-image-')), 'nginx.conf')
+  await writeFile(file, imageConf.replace(`listen ${imagePort};`, `listen 127.0.0.1:${port};`))
+  return file
 }
 
 const missing = await missingBuilder()
@@ -73,7 +90,7 @@ if (missing === undefined) {
 
   t.test('each image runs node 24 as a non-root user, with production dependencies only', async (t) => {
     const sizes: string[] = []
-    for (const target of targets.filter((x) => built.has(x.name))) {
+    for (const target of nodeTargets.filter((x) => built.has(x.name))) {
       await t.test(target.name, async (t) => {
         const { config, sizeBytes } = await inspectImage(ref(target.name))
         sizes.push(`${target.name} ${(sizeBytes / 1e6).toFixed(0)} MB`)
@@ -103,6 +120,72 @@ if (missing === undefined) {
       })
     }
     t.comment(`image sizes: ${sizes.join(', ')}`)
+  })
+
+  t.test('the web image: nginx as uid 101 on a read-only root serves the app with its headers, and stops gracefully', { skip: web ? false : 'the route table names no web app' }, async (t) => {
+    if (!web || !built.has(web.name)) return t.fail('the web image was not built')
+    const { config, sizeBytes } = await inspectImage(ref(web.name))
+    t.equal(config.User, '101:101', 'USER 101:101 (not root)')
+    t.same(config.Entrypoint, ['nginx', '-e', 'stderr', '-g', 'daemon off;'], 'nginx in the foreground is PID 1')
+    t.equal(config.StopSignal, 'SIGQUIT', "SIGQUIT: nginx's graceful stop")
+    t.ok(config.ExposedPorts && `${web.port}/tcp` in config.ExposedPorts, `exposes ${web.port}`)
+    t.ok(sizeBytes < WEB_SIZE_BUDGET_BYTES, `${(sizeBytes / 1e6).toFixed(0)} MB is under the ${WEB_SIZE_BUDGET_BYTES / 2 ** 20} MiB budget`)
+    const files = await workingContainer(ref(web.name))
+    t.teardown(() => files.remove())
+    const listing = await files.run(['sh', '-c', 'ls /usr/share/nginx/html; ls /usr/share/nginx/html/assets; command -v node npm || true'])
+    t.match(listing.stdout, /^index\.html$/m, 'the built index.html')
+    t.match(listing.stdout, /^index-[\w-]+\.js$/m, 'content-hashed assets')
+    t.notMatch(listing.stdout, /\/node|\/npm/, 'no Node runtime in the image')
+
+    // The image's own nginx.conf, headers and files; only the port differs (webConfOnPort).
+    const [port] = await freePorts(1)
+    const conf = await webConfOnPort((await files.run(['cat', '/etc/nginx/nginx.conf'])).stdout, web.port, port!)
+    const run = await runReadOnly(ref(web.name), config, {}, [...config.Entrypoint!, '-c', '/tmp/nginx.conf'], { 'nginx.conf': conf })
+    t.teardown(() => run.remove())
+    let output = ''
+    run.output.on('data', (c: Buffer) => (output += c.toString()))
+    const exited = new Promise<number | null>((resolve) => run.child.once('exit', (code) => resolve(code)))
+    const base = `http://127.0.0.1:${port}`
+    await eventually(async () => {
+      if (run.child.exitCode !== null) throw new Error(`nginx exited with ${run.child.exitCode}: ${output.slice(-1500)}`)
+      return (await fetch(`${base}/readyz`)).status === 200 ? true : undefined
+    }, 'nginx /readyz', 30_000)
+    t.equal((await fetch(`${base}/healthz`)).status, 200, '/healthz')
+
+    const index = await fetch(`${base}/`)
+    const html = await index.text()
+    t.equal(index.status, 200)
+    t.match(index.headers.get('content-type'), /^text\/html/)
+    t.equal(index.headers.get('cache-control'), 'no-cache', 'index.html is revalidated')
+    const csp = index.headers.get('content-security-policy') ?? ''
+    t.match(csp, /script-src 'self'(;|$)/, 'no inline script')
+    t.match(csp, /frame-ancestors 'none'/, 'no framing')
+    t.equal(index.headers.get('x-content-type-options'), 'nosniff')
+    t.equal(index.headers.get('server'), 'nginx', 'no version in the Server header')
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1]
+    t.ok(script, 'index.html names a hashed script')
+    const asset = await fetch(`${base}${script}`)
+    t.equal(asset.status, 200)
+    t.match(asset.headers.get('content-type'), /javascript/)
+    t.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable')
+    t.match(asset.headers.get('content-security-policy'), /default-src 'self'/, 'headers on assets too')
+
+    const missingFile = await fetch(`${base}/expense/v9/nothing-here`)
+    t.equal(missingFile.status, 404)
+    t.match(missingFile.headers.get('content-type'), /^application\/problem\+json/)
+    t.match(await missingFile.json(), { status: 404, code: 'not_found' }, 'a machine-readable 404, not an HTML page')
+    t.match(missingFile.headers.get('content-security-policy'), /default-src/, 'headers on errors too')
+    t.equal((await fetch(`${base}/.env`)).status, 404, 'no dot files')
+    const post = await fetch(`${base}/`, { method: 'POST', body: 'x' })
+    t.equal(post.status, 405)
+    t.match(await post.json(), { status: 405, code: 'method_not_allowed' })
+    t.equal(post.headers.get('allow'), 'GET, HEAD')
+
+    run.child.kill('SIGQUIT')
+    const timer = setTimeout(() => run.child.kill('SIGKILL'), 20_000)
+    t.equal(await exited, 0, `exits 0 after SIGQUIT ${output.slice(-500)}`)
+    clearTimeout(timer)
+    t.notMatch(output, /\[(emerg|alert|crit)\]/, 'nginx reported no error (a write outside /tmp would be one)')
   })
 
   t.test('the images migrate, run together, serve a user through the gateway image, and stop gracefully', async (t) => {
@@ -140,8 +223,7 @@ if (missing === undefined) {
       containers.push(run)
       let output = ''
       const keep = (c: Buffer) => (output = (output + c.toString()).slice(-20_000))
-      run.child.stdout?.on('data', keep)
-      run.child.stderr?.on('data', keep)
+      run.output.on('data', keep)
       const exited = new Promise<number | null>((resolve) => run.child.once('exit', (code) => resolve(code)))
       return { child: run.child, output: () => output, exited }
     }
@@ -204,7 +286,19 @@ if (missing === undefined) {
       for (const service of ['user-service', 'ds-service', 'expense-service']) {
         await start(service, { DATABASE_URL: databaseUrls.get(service)! })
       }
-      const upstreams = Object.fromEntries([...migrating.keys()].map((s) => [upstreamEnvVar(s), urlOf(s)]))
+      const upstreams: Record<string, string> = Object.fromEntries([...migrating.keys()].map((s) => [upstreamEnvVar(s), urlOf(s)]))
+      if (web && built.has(web.name)) {
+        // The web image behind the gateway image, as the chart runs them without Kong (WEB_URLS).
+        const ctr = await workingContainer(ref(web.name))
+        const imageConf = (await ctr.run(['cat', '/etc/nginx/nginx.conf'])).stdout
+        await ctr.remove()
+        const webConfig = (await inspectImage(ref(web.name))).config
+        const conf = await webConfOnPort(imageConf, web.port, ports.get(web.name)!)
+        const site = await launch(web.name, {}, [...webConfig.Entrypoint!, '-c', '/tmp/nginx.conf'], { 'nginx.conf': conf })
+        running.push({ name: web.name, child: site.child, output: site.output })
+        await eventually(async () => ((await fetch(`${urlOf(web.name)}/readyz`)).status === 200 ? true : undefined), 'the web image /readyz', 30_000)
+        upstreams.WEB_URLS = urlOf(web.name)
+      }
       await start('gateway', upstreams)
       for (const { name } of running) {
         const res = await fetch(`${urlOf(name)}/readyz`)
@@ -249,6 +343,13 @@ if (missing === undefined) {
         return body.items?.find((e) => e.messageId === messageId)
       }, 'the expense')
       t.match(expense, { amount: '499.00', currency: 'INR', type: 'debit' })
+
+      if (web) {
+        const page = await fetch(`${gateway}/`)
+        t.equal(page.status, 200, 'the web app through the gateway image')
+        t.match(await page.text(), /<script type="module"[^>]* src="\/assets\/index-[\w-]+\.js"/, "the web image's index.html")
+        t.equal((await fetch(`${gateway}/nope/v1/x`, { method: 'POST' })).status, 404, 'a write to an unknown path stays the gateway 404')
+      }
     })
 
     await t.test("the operator image syncs auth-service's signing keys from the auth image into Kong credentials on a real kube-apiserver", async (t) => {

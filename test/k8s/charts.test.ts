@@ -140,3 +140,48 @@ t.test('the umbrella NOTES tell a user where the API is: the gateway and dev Kaf
   t.notMatch(kong, /project's gateway|dev broker/, 'neither appears when they are off')
   t.match(kong, /^The API is served by Kong/m)
 })
+
+t.test('web: the chart serves the image default headers, lets nothing out, and refuses headers nginx cannot hold', async (t) => {
+  const objects = render('web')
+  const configMap = objects.find((o) => o.kind === 'ConfigMap')
+  const imageCopy = readFileSync(join(repoRoot, 'services/web/nginx/headers/security.conf'), 'utf8')
+  const lines = (text: string) => text.split('\n').filter((l) => l.startsWith('add_header')).sort()
+  t.same(lines(String((configMap?.data as Record<string, string>)['security.conf'])), lines(imageCopy), "the chart's headers are the image's (the gateway's)")
+  t.match(imageCopy, /content-security-policy "[^"]*script-src 'self';[^"]*frame-ancestors 'none'/, 'CSP without inline script and no framing')
+  const policy = objects.find((o) => o.kind === 'NetworkPolicy')
+  t.same((policy?.spec as { egress: unknown[] }).egress, [], 'no egress at all')
+  const deployment = objects.find((o) => o.kind === 'Deployment')
+  const pod = (deployment?.spec as { template: { spec: { securityContext: { runAsUser: number } } } }).template.spec
+  t.equal(pod.securityContext.runAsUser, 101, 'the unprivileged nginx user of the image')
+
+  const tightened = render('web', ['--set', 'securityHeaders.strict-transport-security=max-age=600'])
+  t.match(String((tightened.find((o) => o.kind === 'ConfigMap')?.data as Record<string, string>)['security.conf']), /add_header strict-transport-security "max-age=600" always;/)
+  for (const [what, args, message] of [
+    ['a typo', ['--set', 'replicaCont=2'], /additional properties 'replicaCont' not allowed/],
+    ['a header value with a quote', ['--set-string', 'securityHeaders.x-test=a"b'], /securityHeaders/],
+    ['a header name with a space', ['--set-string', 'securityHeaders.x test=1'], /'x test' does not match/],
+    ['a port the image does not listen on', ['--set', 'port=80'], /port/],
+  ] as const) {
+    const r = template('web', [...args])
+    t.not(r.code, 0, `${what} must fail`)
+    t.match(r.stderr, message, what)
+  }
+})
+
+t.test('umbrella: the web app behind the Ingress at / and, without Kong, behind the gateway through WEB_URLS', async (t) => {
+  const withKong = render(UMBRELLA)
+  t.ok(withKong.some((o) => o.kind === 'Deployment' && o.metadata.name === 'web'), 'the web Deployment keeps the route table name')
+  t.ok(withKong.some((o) => o.kind === 'Service' && o.metadata.name === 'web'))
+  const gatewayEnv = (objects: typeof withKong) => {
+    const gateway = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'gateway')
+    const env = (gateway?.spec as { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } }).template.spec.containers[0]?.env ?? []
+    return Object.fromEntries(env.map((e) => [e.name, e.value]))
+  }
+  const noKong = render(UMBRELLA, ['-f', 'charts/expenses-tracker/ci/no-kong-values.yaml'])
+  t.equal(gatewayEnv(noKong).WEB_URLS, 'http://web:8080')
+  const webPolicy = noKong.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'web')
+  t.match(JSON.stringify(webPolicy?.spec), /"app.kubernetes.io\/name":"expenses-tracker-gateway"/, 'the gateway may reach it')
+  const off = render(UMBRELLA, ['-f', 'charts/expenses-tracker/ci/no-kong-values.yaml', '--set', 'web.enabled=false'])
+  t.equal(gatewayEnv(off).WEB_URLS, undefined, 'no web app, no WEB_URLS')
+  t.notOk(off.some((o) => o.metadata.name === 'web'))
+})

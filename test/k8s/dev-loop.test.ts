@@ -40,11 +40,14 @@ export function skaffoldProblems(text: string, services: readonly ServiceInfo[])
   }
   const release = app.deploy?.helm?.releases.find((r) => r.chartPath === 'charts/expenses-tracker')
   if (!release) return [...problems, 'no helm release of charts/expenses-tracker']
-  for (const svc of services) {
-    const key = skaffoldKey(`expenses/${svc.chart}`)
+  // Every image that runs in the cluster (the services', the operator's, the web app's; not the local
+  // gateway's) is a subchart of the same name.
+  const others = imageTargets().filter((i) => i.name !== 'gateway' && !services.some((s) => s.chart === i.name))
+  for (const chart of [...services.map((s) => s.chart), ...others.map((i) => i.name)]) {
+    const key = skaffoldKey(`expenses/${chart}`)
     const templates = release.setValueTemplates ?? {}
-    if (templates[`${svc.chart}.image.repository`] !== `{{.IMAGE_REPO_${key}}}`) problems.push(`${svc.chart}: image.repository not wired`)
-    if (templates[`${svc.chart}.image.tag`] !== `{{.IMAGE_TAG_${key}}}`) problems.push(`${svc.chart}: image.tag not wired`)
+    if (templates[`${chart}.image.repository`] !== `{{.IMAGE_REPO_${key}}}`) problems.push(`${chart}: image.repository not wired`)
+    if (templates[`${chart}.image.tag`] !== `{{.IMAGE_TAG_${key}}}`) problems.push(`${chart}: image.tag not wired`)
   }
   const files = [
     ...(release.valuesFiles ?? []),
@@ -136,6 +139,11 @@ t.test('compose.yaml follows the Compose Specification and runs every service be
   }
   t.match(compose.services.kong, { environment: { KONG_DATABASE: 'off' }, volumes: ['./k8s/kong/kong.yml:/kong/kong.yml:ro'] })
   t.ok(compose.services.gateway, 'the local gateway is available (profile gateway)')
+  t.match(compose.services.web, { image: 'expenses/web:dev', build: { dockerfile: 'services/web/Dockerfile' }, read_only: true, tmpfs: ['/tmp'], cap_drop: ['ALL'] }, 'the web app, hardened')
+  t.match(compose.services.kong?.depends_on, { web: { condition: 'service_started' } })
+  t.match(compose.services.gateway?.environment, { WEB_URLS: 'http://web:8080' }, 'the local gateway profile serves it too')
+  const kong = parse(read('k8s/kong/kong.yml')) as { services: { name: string; url: string; routes: { paths: string[]; methods?: string[] }[] }[] }
+  t.match(kong.services.find((s) => s.name === 'web'), { url: 'http://web:8080', routes: [{ paths: ['/'], methods: ['GET', 'HEAD'] }] }, 'Kong sends / to it')
 })
 
 t.test('every umbrella values file the dev loops deploy with renders valid objects', async (t) => {
@@ -147,7 +155,7 @@ t.test('every umbrella values file the dev loops deploy with renders valid objec
 })
 
 t.test('every image has a Dockerfile on node 24 slim, running node as PID 1 as a non-root user', async (t) => {
-  for (const target of imageTargets()) {
+  for (const target of imageTargets().filter((i) => i.kind !== 'static')) {
     const text = read(`services/${target.dir}/Dockerfile`)
     t.match(text, /^ARG NODE_IMAGE=node:24-bookworm-slim$/m, target.name)
     t.match(text, /^USER node$/m, `${target.name} drops root`)
@@ -156,6 +164,22 @@ t.test('every image has a Dockerfile on node 24 slim, running node as PID 1 as a
   }
   t.ok(exists('.dockerignore'))
   t.match(read('.dockerignore'), /node_modules/)
+})
+
+t.test('the web image is built on node 24 slim and runs nginx on Debian slim as uid 101, PID 1', async (t) => {
+  const targets = imageTargets().filter((i) => i.kind === 'static')
+  t.same(targets.map((i) => i.name), ['web'], 'one static image: the web app')
+  const text = read('services/web/Dockerfile')
+  t.match(text, /^ARG NODE_IMAGE=node:24-bookworm-slim$/m, 'the build stage is the shared one')
+  t.match(text, /^RUN npm run build -w @expenses\/web$/m)
+  t.match(text, /^FROM debian:bookworm-slim AS runtime$/m)
+  t.match(text, /^USER 101:101$/m, 'drops root')
+  t.match(text, /^STOPSIGNAL SIGQUIT$/m, 'graceful stop')
+  t.match(text, /^ENTRYPOINT \["nginx", "-e", "stderr", "-g", "daemon off;"\]$/m)
+  const conf = read('services/web/nginx/nginx.conf')
+  t.match(conf, /^pid \/tmp\/nginx\.pid;$/m, 'writes its pid under /tmp')
+  for (const temp of conf.match(/^\s*\w+_temp_path .*$/gm) ?? []) t.match(temp, /\/tmp\//, `${temp.trim()} under /tmp`)
+  t.equal((conf.match(/include \/etc\/nginx\/headers\/security\.conf;/g) ?? []).length, 5, 'the headers in every location that answers')
 })
 
 // --- the real tools ---------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ const K8S_SCHEMAS = join(TOOLS, 'schemas', `k8s-v${KUBE_VERSION}`)
 const CRD_SCHEMAS = join(TOOLS, 'schemas', 'crds')
 export const SERVICE_CHARTS = ['auth-service', 'user-service', 'ds-service', 'expense-service'] as const
 export const UMBRELLA = 'expenses-tracker'
-// The operator's chart has no routes or database, so it is not a service chart, but it gets every generic check.
-export const ALL_CHARTS = [...SERVICE_CHARTS, 'operator', UMBRELLA] as const
+// The operator's and the web app's charts have no database, so they are not service charts, but they get every generic check.
+export const ALL_CHARTS = [...SERVICE_CHARTS, 'operator', 'web', UMBRELLA] as const
 
 export function tool(name: 'helm' | 'helm3' | 'kubeconform' | 'tilt' | 'skaffold'): string {
   const path = join(TOOLS, 'bin', name)

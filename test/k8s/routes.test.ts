@@ -1,11 +1,12 @@
 /**
  * The cluster's Kong configuration must be exactly the route table in api/routes.yaml: for every route
  * one Ingress (class kong, strip-path false) with the route's prefix and backend Service/port, and the
- * KongPlugins of scripts/k8s/kong.ts (rate limit, body limit, jwt iff auth: required).
+ * KongPlugins of scripts/k8s/kong.ts (rate limit, body limit, jwt iff auth: required); for the web app
+ * (`web`) one Ingress at `/` for GET and HEAD only, to its Service, with its rate limit.
  */
 import t from 'tap'
-import { kongPlugins } from '../../scripts/k8s/kong.js'
-import { parseRouteTable, readRouteTable, type Route } from '../../scripts/k8s/routes.js'
+import { kongPlugins, webMethods } from '../../scripts/k8s/kong.js'
+import { parseRouteTable, readRouteTable, type RouteTable } from '../../scripts/k8s/routes.js'
 import { type K8sObject, render } from './helpers.js'
 
 interface IngressSpec {
@@ -14,7 +15,9 @@ interface IngressSpec {
 }
 
 /** Differences between the rendered Kong objects and the route table; empty = in sync. */
-export function routeProblems(objects: readonly K8sObject[], routes: readonly Route[], ports: ReadonlyMap<string, { port: number }>): string[] {
+export function routeProblems(objects: readonly K8sObject[], table: RouteTable): string[] {
+  const routes = table.web ? [...table.routes, table.web] : table.routes
+  const ports = new Map([...table.services, ...(table.web ? [[table.web.service, { port: table.web.port }] as const] : [])])
   const problems: string[] = []
   const ingresses = objects.filter((o) => o.kind === 'Ingress')
   const plugins = new Map(objects.filter((o) => o.kind === 'KongPlugin').map((o) => [o.metadata.name, o]))
@@ -35,6 +38,8 @@ export function routeProblems(objects: readonly K8sObject[], routes: readonly Ro
     if (spec.ingressClassName !== 'kong') problems.push(`route ${route.name}: ingressClassName ${spec.ingressClassName}`)
     const annotations = ingress.metadata.annotations ?? {}
     if (annotations['konghq.com/strip-path'] !== 'false') problems.push(`route ${route.name}: strip-path is not "false"`)
+    const methods = route === table.web ? webMethods.join(',') : undefined
+    if (annotations['konghq.com/methods'] !== methods) problems.push(`route ${route.name}: methods ${annotations['konghq.com/methods']}, want ${methods}`)
     const attached = (annotations['konghq.com/plugins'] ?? '').split(',').filter(Boolean)
     const actual = attached
       .map((name) => plugins.get(name))
@@ -51,8 +56,12 @@ export function routeProblems(objects: readonly K8sObject[], routes: readonly Ro
 t.test('every route of api/routes.yaml has exactly its Ingress, backend, auth plugin and limits', async (t) => {
   const table = readRouteTable()
   const objects = render('expenses-tracker')
-  t.same(routeProblems(objects, table.routes, table.services), [])
+  t.same(routeProblems(objects, table), [])
   t.ok(table.routes.some((r) => r.auth === 'required') && table.routes.some((r) => r.auth === 'none'), 'both auth kinds exercised')
+  t.ok(table.web, 'the web app route exercised')
+  const withoutWeb = render('expenses-tracker', ['--set', 'web.enabled=false'])
+  const { web: _web, ...apiOnly } = table
+  t.same(routeProblems(withoutWeb, apiOnly), [], 'web.enabled=false drops its Ingress only')
 })
 
 t.test('a rendered chart that disagrees with the route table is reported', async (t) => {
@@ -67,10 +76,13 @@ ${table.routes
   .map((r) => `  - { name: ${r.name}, prefix: ${r.prefix}, service: ${r.service}, auth: ${r.name === 'auth-login' ? 'required' : r.auth}, rateLimit: { perMinute: ${r.name === 'expense' ? 5 : r.perMinute} }, bodyLimitBytes: ${r.bodyLimitBytes} }`)
   .join('\n')}
   - { name: extra, prefix: /extra/v1, service: auth-service, auth: none }
+web: { service: web, port: 8081, rateLimit: { perMinute: 60 } }
 `,
   )
-  const problems = routeProblems(objects, changed.routes, changed.services).join('\n')
-  t.match(problems, /Ingresses for 8 routes/)
+  const problems = routeProblems(objects, changed).join('\n')
+  t.match(problems, /Ingresses for 9 routes/)
+  t.match(problems, /route web: paths/, 'web port change detected')
+  t.match(problems, /route web: plugins/, 'web rate limit change detected')
   t.match(problems, /route auth-login: plugins/, 'auth change detected')
   t.match(problems, /route expense: plugins/, 'rate limit change detected')
   t.match(problems, /route user: paths/, 'backend port change detected')

@@ -6,6 +6,7 @@ import type { K8sObject } from './helpers.js'
 
 interface Container {
   name: string
+  lifecycle?: { preStop?: { sleep?: { seconds?: number } } }
   image?: string
   resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> }
   securityContext?: {
@@ -64,11 +65,19 @@ function deploymentProblems(object: K8sObject, pod: PodSpec, configMaps: Map<str
     if (c.livenessProbe?.httpGet?.path !== '/healthz') problems.push(`${where}: liveness probe is not GET /healthz`)
     if (c.readinessProbe?.httpGet?.path !== '/readyz') problems.push(`${where}: readiness probe is not GET /readyz`)
   }
-  // From the service's ConfigMap, or (the gateway) from the container's own env.
+  // From the service's ConfigMap, or (the gateway) from the container's own env. A workload without one
+  // (nginx of the web app, which drains on its stop signal) must at least outlast its preStop pause.
   const fromEnv = pod.containers?.[0]?.env?.find((e) => e.name === 'SHUTDOWN_TIMEOUT_MS')?.value
-  const shutdownMs = Number(configMaps.get(object.metadata.name)?.SHUTDOWN_TIMEOUT_MS ?? fromEnv ?? Number.NaN)
+  const declared = configMaps.get(object.metadata.name)?.SHUTDOWN_TIMEOUT_MS ?? fromEnv
   const grace = pod.terminationGracePeriodSeconds ?? 30
-  if (!(grace * 1000 > shutdownMs)) problems.push(`${where}: terminationGracePeriodSeconds ${grace}s <= SHUTDOWN_TIMEOUT_MS ${shutdownMs}ms`)
+  if (declared !== undefined) {
+    const shutdownMs = Number(declared)
+    if (!(grace * 1000 > shutdownMs)) problems.push(`${where}: terminationGracePeriodSeconds ${grace}s <= SHUTDOWN_TIMEOUT_MS ${shutdownMs}ms`)
+  } else {
+    const pause = pod.containers?.[0]?.lifecycle?.preStop?.sleep?.seconds
+    if (pause === undefined) problems.push(`${where}: no SHUTDOWN_TIMEOUT_MS and no preStop pause`)
+    else if (!(grace > pause + 5)) problems.push(`${where}: terminationGracePeriodSeconds ${grace}s leaves under 5s after the ${pause}s preStop pause`)
+  }
   return problems
 }
 

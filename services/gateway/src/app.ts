@@ -7,7 +7,7 @@ import { createGatewayMetrics } from './metrics.js'
 import { registerDocsUi } from './docs-ui.js'
 import { OpenApiAggregator } from './openapi.js'
 import { Forwarder } from './proxy.js'
-import { loadRouteTable, resolveRoutesFile } from './route-table.js'
+import { loadRouteTable, resolveRoutesFile, serviceUrlsEnvVar } from './route-table.js'
 import type { RouteTable } from './route-table.js'
 import { registerSecurityHeaders } from './security-headers.js'
 import { createUpstreamPools } from './upstreams.js'
@@ -34,7 +34,11 @@ export interface Gateway {
  */
 export async function buildGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const table = loadRouteTable(resolveRoutesFile(config.ROUTES_FILE))
-  const pools = createUpstreamPools(table, options.env ?? process.env, { cooldownMs: config.UPSTREAM_COOLDOWN_MS })
+  const env = options.env ?? process.env
+  if (config.WEB_ROOT && table.web && env[serviceUrlsEnvVar(table.web.service)]) {
+    throw new Error(`set WEB_ROOT (serve the web app's files) or ${serviceUrlsEnvVar(table.web.service)} (proxy to its instances), not both`)
+  }
+  const pools = createUpstreamPools(table, env, { cooldownMs: config.UPSTREAM_COOLDOWN_MS })
 
   const app = await buildApp({
     service: 'gateway',

@@ -28,8 +28,9 @@ export const gatewayConfigSchema = extendConfigSchema({
   /** How long an instance that refused a connection is skipped. */
   UPSTREAM_COOLDOWN_MS: Type.Integer({ minimum: 0, default: 10_000 }),
   /**
-   * The built web app (services/web/dist) to serve at `/`. Unset: no web app (`/` is a 404), as in the
-   * cluster, where the web chart serves it behind the same Ingress. `npm start` sets it.
+   * The built web app (services/web/dist) to serve at `/`; `npm start` sets it. In a cluster the web
+   * chart's own image serves the app instead: WEB_URLS (the route table's `web`) names its instances and
+   * the gateway proxies every GET or HEAD no route claims to them. Neither set: `/` is a 404.
    */
   WEB_ROOT: Type.Optional(Type.String({ minLength: 1 })),
   /** How long the merged OpenAPI document is reused before the services are asked again. */

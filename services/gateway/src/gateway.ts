@@ -2,7 +2,8 @@
  * The gateway's own behaviour as a Fastify plugin, independent of how the app is built:
  * route matching, per-route rate limits, token verification, body limits and proxying.
  * Order for a proxied request:
- *   match route (404) -> reject dot-segments (400) -> rate limit (429) -> token (401)
+ *   match route (404; a GET or HEAD no route claims goes to the web app when WEB_URLS names it)
+ *   -> reject dot-segments (400) -> rate limit (429) -> token (401)
  *   -> read body within the route's limit (413) -> forward (502/504 when no instance answers).
  * Everything before "forward" answers without touching an upstream.
  */
@@ -12,7 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { useRawBodies } from './body.js'
 import type { GatewayMetrics } from './metrics.js'
 import type { Forwarder } from './proxy.js'
-import { matchRoute } from './route-table.js'
+import { matchRoute, WEB_METHODS } from './route-table.js'
 import type { Route, RouteTable } from './route-table.js'
 import type { UpstreamPool } from './upstreams.js'
 
@@ -39,8 +40,10 @@ export async function gatewayPlugin(app: FastifyInstance, opts: GatewayPluginOpt
 
   // In-memory counters per gateway process (the cluster uses Kong's rate-limiting plugin instead).
   await app.register(rateLimit, { global: false })
+  // A path no API route claims goes to the web app's instances, when the gateway has them (WEB_URLS).
+  const web = table.web && pools.has(table.web.service) ? table.web : undefined
   const limiters = new Map(
-    table.routes.map((route) => [
+    [...table.routes, ...(web ? [web] : [])].map((route) => [
       route.name,
       app.createRateLimit({
         max: Math.max(1, Math.round(route.rateLimitPerMinute * (opts.rateLimitMultiplier ?? 1))),
@@ -54,7 +57,7 @@ export async function gatewayPlugin(app: FastifyInstance, opts: GatewayPluginOpt
     useRawBodies(proxy, (request) => routeOf.get(request)?.bodyLimitBytes ?? 0)
 
     proxy.addHook('onRequest', async (request, reply) => {
-      const route = matchRoute(table, request.url)
+      const route = matchRoute(table, request.url) ?? (web && WEB_METHODS.has(request.method) ? web : undefined)
       if (!route) {
         reply.callNotFound()
         return reply

@@ -42,6 +42,16 @@ export const RouteTableFileSchema = Type.Object(
       { additionalProperties: false },
     ),
     routes: Type.Array(RouteSchema, { minItems: 1 }),
+    web: Type.Optional(
+      Type.Object(
+        {
+          service: Type.String(),
+          port: Type.Integer({ minimum: 1, maximum: 65535 }),
+          rateLimit: Type.Optional(RateLimitSchema),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 )
@@ -66,7 +76,20 @@ export interface RouteTable {
   services: Record<string, { port: number }>
   /** Routes ordered longest prefix first, so the first match is the most specific. */
   routes: Route[]
+  /**
+   * The web app (services/web): GET and HEAD of every path no route claims. Its own static image in a
+   * cluster (the Ingress at `/`, or the gateway with WEB_URLS); absent when the table names none.
+   */
+  web?: WebRoute
 }
+
+/** The catch-all route of the web app; `port` is its Service port in a cluster (it has no local default). */
+export interface WebRoute extends Route {
+  port: number
+}
+
+/** The web app serves pages and files only: writes to an unknown path stay a 404. */
+export const WEB_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD'])
 
 /** A bad route table; `message` is one line naming the file and the offending entry. */
 export class RouteTableError extends Error {
@@ -132,6 +155,10 @@ function buildTable(doc: RouteTableFile, source: string): RouteTable {
     throw new RouteTableError(`${source}: ${where}: ${problem}`)
   }
   const serviceNames = Object.keys(doc.services)
+  if (doc.web) {
+    if (!SERVICE_NAME.test(doc.web.service)) fail('web.service', 'service names must be lower-case words joined by "-"')
+    if (doc.services[doc.web.service]) fail('web.service', `"${doc.web.service}" is already an API service`)
+  }
   const byPort = new Map<number, string>()
   for (const [name, svc] of Object.entries(doc.services)) {
     if (!SERVICE_NAME.test(name)) fail(`services.${name}`, 'service names must be lower-case words joined by "-"')
@@ -169,7 +196,18 @@ function buildTable(doc: RouteTableFile, source: string): RouteTable {
   })
   // Stable sort: equal lengths cannot overlap (distinct prefixes of equal length never nest).
   routes.sort((a, b) => b.prefix.length - a.prefix.length)
-  return { source, services: doc.services, routes }
+  if (doc.web && names.has('web')) fail('web', 'a route is already named "web" (the name of the web app\'s catch-all route)')
+  const web: WebRoute | undefined = doc.web && {
+    name: 'web',
+    prefix: '/',
+    service: doc.web.service,
+    auth: 'none',
+    rateLimitPerMinute: doc.web.rateLimit?.perMinute ?? doc.defaults.rateLimit.perMinute,
+    // GET and HEAD only: no request body.
+    bodyLimitBytes: 0,
+    port: doc.web.port,
+  }
+  return { source, services: doc.services, routes, ...(web ? { web } : {}) }
 }
 
 /** Picks the most useful schema error and renders it as `routes[3].auth: must be one of ...`. */

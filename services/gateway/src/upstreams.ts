@@ -102,6 +102,13 @@ export function createUpstreamPools(
     const urls = parseUpstreamUrls(env[envVar] || `http://127.0.0.1:${port}`, envVar)
     pools.set(service, new UpstreamPool(service, urls, options))
   }
+  // The web app has no local default (npm start serves its build from the gateway, WEB_ROOT): it is
+  // proxied only when its instances are named (WEB_URLS in the cluster chart).
+  if (table.web) {
+    const envVar = serviceUrlsEnvVar(table.web.service)
+    const value = env[envVar]
+    if (value) pools.set(table.web.service, new UpstreamPool(table.web.service, parseUpstreamUrls(value, envVar), options))
+  }
   return pools
 }
 

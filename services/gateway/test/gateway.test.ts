@@ -311,6 +311,43 @@ t.test('WEB_ROOT serves the web app at / with hashed assets cached and index.htm
   t.not((await web.inject({ method: 'GET', url: '/auth/v1/jwks' })).statusCode, 404, 'API prefixes still go to the services')
 })
 
+t.test('WEB_URLS: GET and HEAD of a path no route claims go to the web app instances, writes stay a 404', async (t) => {
+  // The stand-in plays the web chart's static server; the API routes still go to their services.
+  const site = await startFakeService('web')
+  t.teardown(() => site.close())
+  const webEnv = { ...env, WEB_URLS: site.url }
+  const { app: gw } = await buildGateway(loadConfig(gatewayConfigSchema, webEnv), { env: webEnv })
+  t.teardown(() => gw.close())
+  const index = await gw.inject({ method: 'GET', url: '/' })
+  t.equal(index.statusCode, 200)
+  t.equal(index.headers['x-served-by'], 'web')
+  t.match(String(index.headers['content-security-policy']), /frame-ancestors 'none'/, 'the gateway adds its headers to proxied pages too')
+  t.equal((await gw.inject({ method: 'HEAD', url: '/assets/app-1.js?v=2' })).headers['x-served-by'], 'web')
+  t.same(site.seen.map((r) => `${r.method} ${r.url}`), ['GET /', 'HEAD /assets/app-1.js?v=2'], 'path and query reach the web app as sent')
+  const write = await gw.inject({ method: 'POST', url: '/', payload: 'x' })
+  t.equal(write.statusCode, 404, 'POST to a page is the gateway 404')
+  t.match(write.json(), { code: 'not_found' })
+  t.equal((await gw.inject({ method: 'GET', url: '/auth/v1/jwks' })).headers['x-served-by'] !== 'web', true, 'API prefixes still go to the services')
+  t.equal((await gw.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, "the gateway's own paths stay its own")
+  t.equal(site.seen.length, 2, 'nothing else reached the web app')
+  // Over a real socket: inject would resolve the dot segments before the gateway sees them.
+  await gw.listen({ port: 0, host: '127.0.0.1' })
+  const dotted = await new Promise<number>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: (gw.server.address() as AddressInfo).port, path: '/assets/%2e%2e/secret' }, (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    })
+    req.on('error', reject).end()
+  })
+  t.equal(dotted, 400, 'dot segments are refused before the web app too')
+  t.equal(site.seen.length, 2, 'and never reach it')
+})
+
+t.test('WEB_ROOT and WEB_URLS together stop the gateway with one clear line', async (t) => {
+  const webEnv = { ...env, WEB_ROOT: mkdtempSync(join(tmpdir(), 'web-both-')), WEB_URLS: 'http://127.0.0.1:1' }
+  await t.rejects(buildGateway(loadConfig(gatewayConfigSchema, webEnv), { env: webEnv }), /set WEB_ROOT .* or WEB_URLS .*, not both/)
+})
+
 t.test('a WEB_ROOT without index.html stops the gateway with one clear line', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'web-empty-'))
   const webEnv = { ...env, WEB_ROOT: root }

@@ -93,6 +93,21 @@ t.test('a bad table is rejected with a one-line error naming the problem', async
   rejects(t, '', /top level: must be object/)
 })
 
+t.test('web: the catch-all route of the web app, with the default limit unless it names one', async (t) => {
+  const rt = loadRouteTable()
+  t.match(rt.web, { name: 'web', prefix: '/', service: 'web', auth: 'none', rateLimitPerMinute: 600, bodyLimitBytes: 0, port: 8080 })
+  t.equal(matchRoute(rt, '/'), undefined, 'matching stays API-only: the gateway falls back to web itself (GET and HEAD)')
+  const own = parseRouteTable(`${header}routes:\n  - { name: a, prefix: /a, service: auth-service, auth: none }\nweb: { service: site, port: 80, rateLimit: { perMinute: 60 } }\n`, 'test.yaml')
+  t.match(own.web, { service: 'site', port: 80, rateLimitPerMinute: 60 })
+  t.equal(table('  - { name: a, prefix: /a, service: auth-service, auth: none }\n').web, undefined, 'optional')
+  const withWeb = (web: string, routeName = 'a') => `${header}routes:\n  - { name: ${routeName}, prefix: /a, service: auth-service, auth: none }\nweb: ${web}\n`
+  rejects(t, withWeb('{ service: auth-service, port: 80 }'), /^test\.yaml: web\.service: "auth-service" is already an API service$/)
+  rejects(t, withWeb('{ service: Web, port: 80 }'), /web\.service: service names must be/)
+  rejects(t, withWeb('{ service: web }'), /web: missing "port"/)
+  rejects(t, withWeb('{ service: web, port: 80, auth: required }'), /web: unknown key\(s\) "auth"/)
+  rejects(t, withWeb('{ service: web, port: 80 }', 'web'), /a route is already named "web"/)
+})
+
 t.test('a missing file names the file', async (t) => {
   t.throws(() => loadRouteTable('/nonexistent/routes.yaml'), { name: 'RouteTableError', message: /^\/nonexistent\/routes\.yaml: cannot read route table: ENOENT/ })
 })

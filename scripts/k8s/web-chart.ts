@@ -1,0 +1,124 @@
+/**
+ * The web app's chart (charts/web): the nginx image of scripts/k8s/web-image.ts behind a Service named
+ * after the route table's `web` (the Ingress at `/` and the gateway's WEB_URLS point at it). Its objects come
+ * from the lib chart's `lib.staticSite`; this module owns its strict values schema and the chart's files.
+ * generate.ts adds it to the umbrella as a dependency with condition web.enabled.
+ */
+import {
+  bool,
+  globalSchema,
+  imageSchema,
+  int,
+  type JsonSchema,
+  libChartFiles,
+  libSchema,
+  list,
+  obj,
+  podPlacementValues,
+  resources,
+  str,
+  valuesTable,
+} from './chart-values.js'
+import { WEB_HEADERS_DIR, WEB_HEADERS_FILE, WEB_UID, webSecurityHeaders } from './web-image.js'
+
+export const WEB_CHART = 'web'
+
+/** Header name -> value; a quote, backslash or line break cannot be written into nginx's add_header. */
+const headerMap = (description: string, value: Record<string, string>): JsonSchema => ({
+  type: 'object',
+  description,
+  default: value,
+  propertyNames: { pattern: '^[A-Za-z0-9-]+$' },
+  additionalProperties: { type: 'string', minLength: 1, pattern: '^[^"\\\\\\r\\n]*$' },
+})
+
+export function webValuesSchema(port: number): JsonSchema {
+  const schema = obj('web chart values', {
+    enabled: bool('read only by the umbrella chart (dependency condition)', true),
+    global: globalSchema,
+    lib: libSchema,
+    nameOverride: str('replaces the chart name in object names', ''),
+    fullnameOverride: str('replaces <release>-<chart> in object names', ''),
+    image: imageSchema('web (nginx + the built app)', '', 'expenses/web', ''),
+    imagePullSecrets: list('pull secrets', obj('a pull secret reference', { name: str('Secret name', '') }, ['name'])),
+    replicaCount: int('replicas', 2, { minimum: 1 }),
+    port: int("nginx's port (the image listens on it) and the Service port", port, { minimum: 1, maximum: 65535, const: port }),
+    uid: int('the unprivileged user the image runs as', WEB_UID, { minimum: 1 }),
+    preStopSleepSeconds: int('pause before SIGQUIT so endpoint removal reaches the ingress first', 5, { minimum: 0 }),
+    securityHeaders: headerMap(
+      'browser security headers on every answer (nginx add_header ... always); the defaults are the gateway\'s (services/gateway/src/security-headers.ts)',
+      webSecurityHeaders(),
+    ),
+    headersDir: str("where the headers ConfigMap is mounted (the image's nginx.conf includes headersFile from there)", WEB_HEADERS_DIR, { const: WEB_HEADERS_DIR }),
+    headersFile: str('its file name', WEB_HEADERS_FILE, { const: WEB_HEADERS_FILE }),
+    resources: resources('web container', ['10m', '200m'], ['16Mi', '64Mi']),
+    ...podPlacementValues(),
+    podDisruptionBudget: obj('PodDisruptionBudget', {
+      enabled: bool('create a PDB', true),
+      maxUnavailable: int('pods that may be down during voluntary disruptions', 1, { minimum: 1 }),
+    }),
+    networkPolicy: obj('NetworkPolicy: the ingress controller and the listed apps in, nothing out', {
+      enabled: bool('create a NetworkPolicy', true),
+      ingressControllerNamespace: str('namespace of the ingress controller (Kong) allowed in', 'kong'),
+      allowFromApps: list('app.kubernetes.io/name of in-namespace clients allowed in (the gateway without Kong)', { type: 'string', minLength: 1 }),
+    }),
+  })
+  return { $schema: 'http://json-schema.org/draft-07/schema#', title: 'web values', ...schema }
+}
+
+/** charts/web/*: repo-relative path -> content. */
+export function webChartFiles(options: { port: number; version: string; libVersion: string; generated: string }): Record<string, string> {
+  const { port, version, libVersion, generated } = options
+  const schema = webValuesSchema(port)
+  const production = {
+    global: { imageRegistry: 'registry.example.com' },
+    image: { digest: `sha256:${'0'.repeat(64)}` },
+    replicaCount: 3,
+    // Served over TLS only: HSTS on top of the default headers.
+    securityHeaders: { ...webSecurityHeaders(), 'strict-transport-security': 'max-age=63072000; includeSubDomains' },
+    resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
+  }
+  const minimal = { replicaCount: 1, podDisruptionBudget: { enabled: false }, networkPolicy: { enabled: false } }
+  const readme = `# web chart
+
+Deploys the web app (services/web): the files Vite builds, served by nginx (Debian's light build) as the
+unprivileged user ${WEB_UID} on a read-only root filesystem, port ${port}. Only files that exist are served
+(the app routes in the URL fragment), hashed assets cached for a year, \`index.html\` revalidated, an unknown
+path a problem+json 404, anything but GET or HEAD a 405. Usually installed through the umbrella chart
+[charts/expenses-tracker](../expenses-tracker) (\`web.enabled\`), whose Ingress sends \`/\` here (Kong's
+longest-prefix match tries it last), and whose gateway (without Kong) proxies to it through \`WEB_URLS\`.
+
+Objects (from the lib chart's \`lib.staticSite\`): ConfigMap of the security headers, Service, Deployment
+(probes on /healthz and /readyz, SIGQUIT for a graceful stop), PodDisruptionBudget, NetworkPolicy (the ingress
+controller's namespace and \`networkPolicy.allowFromApps\` in, no egress at all).
+
+The browser security headers are values (\`securityHeaders\`): the defaults are the gateway's own list
+(services/gateway/src/security-headers.ts) - a Content-Security-Policy without inline script,
+\`frame-ancestors 'none'\`, nosniff, no referrer, same-origin opener and resource policies, and a
+permissions policy - mounted over the image's copy, so they can be tightened without a new image.
+
+\`\`\`sh
+scripts/k8s/helm-deps.sh
+helm install web charts/${WEB_CHART} -n expenses
+\`\`\`
+
+## Values
+
+${generated}
+
+${valuesTable(schema)}
+`
+  return libChartFiles({
+    name: WEB_CHART,
+    description: 'The web app of the expenses tracker (services/web): its built files served by an unprivileged nginx on a read-only root filesystem.',
+    version,
+    libVersion,
+    generated,
+    schema,
+    readme,
+    template: { file: 'web.yaml', include: 'lib.staticSite' },
+    defaultComment: 'Chart defaults.',
+    production: { comment: 'Pinned digest, three replicas, HSTS added to the headers, larger limits.', values: production },
+    minimal: { comment: 'One replica, no PodDisruptionBudget, no NetworkPolicy.', values: minimal },
+  })
+}
