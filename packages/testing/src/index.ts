@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
-import { Kafka, logLevel } from 'kafkajs'
+import { kafkaConnectionConfig, kafkaSettings } from '@expenses/events'
+import { loadConfig } from '@expenses/platform'
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs'
+import Type from 'typebox'
 
 export function requireEnv(name: string): string {
   const value = process.env[name]
@@ -8,8 +11,15 @@ export function requireEnv(name: string): string {
   return value
 }
 
+/**
+ * A kafkajs client for a test, from the same variables (KAFKA_BROKERS, KAFKA_SSL, KAFKA_SASL_*) the
+ * services read, parsed by the same schema and rules (@expenses/events' kafkaSettings); the client id is
+ * the test's own.
+ */
 export function testKafka(clientId = `test-${randomBytes(3).toString('hex')}`): Kafka {
-  return new Kafka({ clientId, brokers: requireEnv('KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING, retry: { retries: 8 } })
+  const env = { ...process.env, KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'), KAFKA_CLIENT_ID: clientId }
+  const { sasl, ...settings } = kafkaSettings(loadConfig(Type.Object(kafkaConnectionConfig), env), clientId)
+  return new Kafka({ ...settings, ...(sasl ? { sasl: sasl as SASLOptions } : {}), logLevel: logLevel.NOTHING, retry: { retries: 8 } })
 }
 
 export async function waitFor<T>(probe: () => T | Promise<T>, { timeoutMs = 20_000, intervalMs = 100, what = 'condition' } = {}): Promise<NonNullable<T>> {
