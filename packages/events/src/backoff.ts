@@ -1,4 +1,7 @@
-/** Exponential backoff with full jitter, capped. attempt starts at 1. */
+/**
+ * Exponential backoff with "equal jitter", capped: a delay between half the exponential ceiling and the
+ * ceiling, so retries spread out but never come back sooner than half the step. attempt starts at 1.
+ */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1))
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2))
