@@ -490,6 +490,12 @@ recycle_volumes() {
   done
 }
 
+# The API and the web app (the chart's web, proxied by the gateway for every page no route claims).
+print_urls() {
+  echo "Gateway: $(gateway_url)"
+  echo "Web app: $(gateway_url)/"
+}
+
 gateway_url() { echo "http://$NODE_IP:$GATEWAY_NODEPORT"; }
 
 # ------------------------------------------------------------------------------------------- commands
@@ -525,7 +531,7 @@ up() {
   crds_up
   if ((install)); then install_chart; fi
   log "KUBECONFIG=$KUBECONFIG_ADMIN (kubectl: $BIN/kubectl)"
-  if ((install)); then echo "Gateway: $(gateway_url)"; fi
+  if ((install)); then print_urls; fi
 }
 
 down() {
@@ -567,7 +573,7 @@ status() {
   if running kube-apiserver; then
     kubectl get nodes -o wide 2>/dev/null || true
     kubectl get pods -A -o wide 2>/dev/null || true
-    echo "Gateway: $(gateway_url)"
+    print_urls
     echo "KUBECONFIG=$KUBECONFIG_ADMIN"
   fi
 }
@@ -579,7 +585,7 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
     down) down ;;
     status) status ;;
     # The chart alone, on a cluster that is up (what the cluster tests and a re-install after a change use).
-    install) running kube-apiserver || die "the cluster is not running: npm run cluster:up"; install_chart; echo "Gateway: $(gateway_url)" ;;
+    install) running kube-apiserver || die "the cluster is not running: npm run cluster:up"; install_chart; print_urls ;;
     # Images alone: rebuild what changed and import it (then \`kubectl rollout restart\` or install).
     images) running containerd || die "the cluster is not running: npm run cluster:up"; import_images ;;
     *) die "usage: cluster.sh up [--no-install|--no-images] | install | images | down | status" ;;

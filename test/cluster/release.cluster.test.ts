@@ -57,7 +57,7 @@ t.test('helm install --wait: migrations first, every pod ready as non-root on a 
     t.comment((await kubectl(['-n', namespace, 'get', 'pods,jobs', '-o', 'wide'])).stdout)
     return
   }
-  t.match(install.stdout, /Gateway: http:\/\/10\.244\.0\.1:30080/, 'ends with the gateway URL')
+  t.match(install.stdout, /Gateway: http:\/\/10\.244\.0\.1:30080\nWeb app: http:\/\/10\.244\.0\.1:30080\//, 'ends with the gateway and web app URLs')
 
   const jobs = await items('jobs')
   const migrations = jobs.filter((j) => /-migrate-\d+$/.test(j.metadata.name))

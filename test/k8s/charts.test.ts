@@ -136,6 +136,8 @@ t.test('the umbrella NOTES tell a user where the API is: the gateway and dev Kaf
   t.match(local, /project's gateway .* serves the API as the\s+Service gateway:8080/)
   t.match(local, /curl -i http:\/\/<node address>:30080\/auth\/v1\/jwks/, 'the NodePort of k8s/values/local-cluster.yaml')
   t.match(local, /Kafka is the chart's dev broker \(expenses-kafka-kafka-bootstrap:9092/)
+  t.match(local, /The web app is at \/ on the same address \(http:\/\/<node address>:30080\/\)/)
+  t.notMatch(notes(['-f', 'k8s/values/local-cluster.yaml', '--set', 'web.enabled=false']), /web app/, 'no web app, no line about it')
   const kong = notes([])
   t.notMatch(kong, /project's gateway|dev broker/, 'neither appears when they are off')
   t.match(kong, /^The API is served by Kong/m)
