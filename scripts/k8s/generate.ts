@@ -29,10 +29,10 @@ import {
   valuesYaml,
 } from './chart-values.js'
 import { kongDeclarative } from './kong.js'
-import { OPERATOR_CHART, operatorChartFiles, operatorValuesSchema } from './operator-chart.js'
+import { OPERATOR_CHART, operatorChartFiles } from './operator-chart.js'
 import { readRouteTable, repoRoot, routesFile } from './routes.js'
 import { composeFile } from './compose.js'
-import { WEB_CHART, webChartFiles, webValuesSchema } from './web-chart.js'
+import { WEB_CHART, webChartFiles } from './web-chart.js'
 import { nginxConf, securityHeadersConf, WEB_HEADERS_FILE, webDockerfile, webSecurityHeaders } from './web-image.js'
 import { dockerfile } from './dockerfile.js'
 import { chartedServices, GATEWAY_PORT, imageTargets, KAFKA_CLUSTER, type ServiceInfo } from './services.js'
@@ -93,7 +93,7 @@ ${valuesTable(schema)}
 `
   return libChartFiles({
     name: svc.chart,
-    description: `${svc.chart} of the expenses tracker (services/${svc.dir}), with an optional bundled Postgres.`,
+    description: `${svc.chart} (${svc.role}) of the expenses tracker (services/${svc.dir}), with an optional bundled Postgres.`,
     version: CHART_VERSION,
     libVersion: LIB_VERSION,
     generated: GENERATED,
@@ -180,14 +180,16 @@ function umbrellaSchema(services: ServiceInfo[]): JsonSchema {
       resources: resources('test container', ['10m', '100m'], ['16Mi', '64Mi']),
     }),
   }
-  for (const svc of services) {
-    const { $schema: _s, title: _t, ...sub } = serviceValuesSchema(svc)
-    own[svc.chart] = { ...sub, description: `${svc.chart} subchart values (charts/${svc.chart})` }
-  }
-  const { $schema: _s, title: _t, ...operator } = operatorValuesSchema(authJwksUrl(services))
-  own[OPERATOR_CHART] = { ...operator, description: `credentials operator values (charts/${OPERATOR_CHART}): Kong jwt credentials from the JWKS` }
-  const { $schema: _ws, title: _wt, ...web } = webValuesSchema(webRoute().port)
-  own[WEB_CHART] = { ...web, description: `web app values (charts/${WEB_CHART}): nginx serving services/web behind the Ingress at /` }
+  // Subchart sections are not copied here: Helm validates every subchart's values against the subchart's
+  // own values.schema.json (strict, additionalProperties: false), so a typo under auth-service still
+  // fails the umbrella's install. Copying them made this schema 4.4k lines of duplicates.
+  const subchart = (chart: string, what: string): JsonSchema => ({
+    type: 'object',
+    description: `${what}: every key of charts/${chart}/values.yaml, checked by charts/${chart}/values.schema.json`,
+  })
+  for (const svc of services) own[svc.chart] = subchart(svc.chart, `${svc.chart} subchart values`)
+  own[OPERATOR_CHART] = subchart(OPERATOR_CHART, 'credentials operator values (Kong jwt credentials from the JWKS)')
+  own[WEB_CHART] = subchart(WEB_CHART, 'web app values (nginx serving services/web behind the Ingress at /)')
   return { $schema: 'http://json-schema.org/draft-07/schema#', title: `${UMBRELLA} values`, ...obj(`${UMBRELLA} values`, own) }
 }
 

@@ -13,7 +13,17 @@ export const AUTH_SERVICE = 'auth-service'
 export const KAFKA_CLUSTER = 'expenses-kafka'
 export const GATEWAY_PORT = 8080
 
+/** What each service is, in a few words, for chart descriptions (the names alone say little: "ds"). */
+const ROLES: Readonly<Record<string, string>> = {
+  'auth-service': 'accounts and tokens',
+  'user-service': 'profiles',
+  'ds-service': 'bank-message parser',
+  'expense-service': 'expenses and summaries',
+}
+
 export interface ServiceInfo extends ServiceChartDefaults {
+  /** What it does, in a few words. */
+  readonly role: string
   /** Folder under services/. */
   readonly dir: string
   /** npm workspace name. */
@@ -29,8 +39,11 @@ export function chartedServices(table: RouteTable = readRouteTable()): ServiceIn
   return names.map((chart) => {
     const dir = chart.replace(/-service$/, '')
     const isAuth = chart === AUTH_SERVICE
+    const role = ROLES[chart]
+    if (!role) throw new Error(`scripts/k8s/services.ts has no role for ${chart} (api/routes.yaml names it): add one to ROLES`)
     return {
       chart,
+      role,
       dir,
       pkg: `@expenses/${chart}`,
       image: `expenses/${chart}`,
