@@ -226,15 +226,27 @@ function tiltfileResult(context = KIND_CONTEXT) {
   return { ...run, manifests: new Map(manifests.map((m) => [m.Name, m])) }
 }
 
-/** packages/<folder> of every @expenses/* workspace package a service imports (from package.json). */
+/**
+ * packages/<folder> of every @expenses/* workspace package a service runs, directly or through another
+ * package (from the package.json files): live_update must sync the dist/ of each.
+ */
 function workspaceDeps(dir: string): string[] {
   const byName = new Map(
     readdirSync(join(repoRoot, 'packages'))
       .filter((folder) => exists(`packages/${folder}/package.json`))
       .map((folder) => [(JSON.parse(read(`packages/${folder}/package.json`)) as { name: string }).name, folder]),
   )
-  const pkg = JSON.parse(read(`services/${dir}/package.json`)) as { dependencies?: Record<string, string> }
-  return Object.keys(pkg.dependencies ?? {}).flatMap((name) => byName.get(name) ?? [])
+  const depsOf = (file: string) => Object.keys((JSON.parse(read(file)) as { dependencies?: Record<string, string> }).dependencies ?? {})
+  const found = new Set<string>()
+  const visit = (names: string[]) => {
+    for (const folder of names.flatMap((name) => byName.get(name) ?? [])) {
+      if (found.has(folder)) continue
+      found.add(folder)
+      visit(depsOf(`packages/${folder}/package.json`))
+    }
+  }
+  visit(depsOf(`services/${dir}/package.json`))
+  return [...found]
 }
 
 t.test('tilt evaluates the Tiltfile: every service image, chart resource, dependency and live_update sync', async (t) => {
@@ -256,7 +268,7 @@ t.test('tilt evaluates the Tiltfile: every service image, chart resource, depend
 
     const syncs = (service?.ImageTargets?.[0]?.LiveUpdateSpec.syncs ?? []).map((s) => `${s.localPath} -> ${s.containerPath}`)
     const expected = [`services/${svc.dir}`, ...workspaceDeps(svc.dir).map((folder) => `packages/${folder}`)].map((d) => `${d}/dist -> /app/${d}/dist`)
-    t.same(syncs.sort(), expected.sort(), `${svc.chart} live_update syncs its own and every imported package's dist/`)
+    t.same(syncs.sort(), expected.sort(), `${svc.chart} live_update syncs its own and every package's dist/ it runs`)
   }
   const built = new Set([...manifests.values()].flatMap((m) => m.ImageTargets?.map((i) => i.selector) ?? []))
   t.same([...built].sort(), clusterImages().sort(), 'Tilt builds exactly the images that run in the cluster, each used by a resource')

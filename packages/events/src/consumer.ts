@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs'
 import type { Logger } from 'pino'
 import type { Static, TSchema } from 'typebox'
-import { backoffDelay, sleep } from './backoff.js'
+import { backoffDelay, sleep } from '@expenses/retry'
 import { validateEvent, type EventContract } from './contracts/define.js'
 import { OutboxBuffer, type PublishEvent } from './outbox.js'
 import type { SqlExecutor, TransactionalSql } from './sql.js'

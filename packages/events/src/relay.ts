@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Kafka, Message, Producer } from 'kafkajs'
 import pg from 'pg'
 import type { Logger } from 'pino'
-import { backoffDelay, sleep } from './backoff.js'
+import { backoffDelay, sleep } from '@expenses/retry'
 import { OUTBOX_CHANNEL } from './outbox.js'
 
 export interface OutboxRelayOptions {

@@ -1,4 +1,4 @@
-import { backoffDelay, sleep } from '@expenses/events'
+import { backoffDelay, sleep } from '@expenses/retry'
 import { Counter, Gauge, type Registry, type ReadinessChecks, type Logger } from '@expenses/platform'
 import { Watch, type KubeConfig } from '@kubernetes/client-node'
 import { JwksError } from './jwks.js'
