@@ -44,6 +44,7 @@ async function initWasm(): Promise<void> {
   const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
   const module = await wasm.compile(readFileSync(wasmPath))
   const instance = await wasm.instantiate(module, { './schema_engine_bg.js': bindings })
+  // wasm-bindgen's glue members are not in the package's type declarations: typed here, where they are called.
   ;(bindings as unknown as { __wbg_set_wasm(w: unknown): void }).__wbg_set_wasm(instance.exports)
   ;(instance.exports as unknown as { __wbindgen_start(): void }).__wbindgen_start()
   initialised = true
@@ -56,6 +57,7 @@ async function initWasm(): Promise<void> {
 export async function diffDatabaseToSchema(databaseUrl: string, schemaContent: string): Promise<string> {
   await initWasm()
   const adapter = bindMigrationAwareSqlAdapterFactory(charAwareAdapterFactory(databaseUrl))
+  // Declared by the package only as part of its wasm glue (no .d.ts entry): the shape used here.
   const SchemaEngine = (bindings as unknown as { SchemaEngine: { new: (o: unknown, log: () => void, a: unknown) => Promise<Engine> } }).SchemaEngine
   const engine = await SchemaEngine.new({ datamodels: [['schema.prisma', schemaContent]] }, () => undefined, adapter)
   try {
@@ -108,6 +110,7 @@ function charAwareAdapterFactory(connectionString: string): PrismaPg {
 
 function patchQuery(target: pg.Pool | pg.PoolClient): void {
   const original = target.query.bind(target) as (...args: unknown[]) => unknown
+  // pg's query() is a set of overloads; one variadic wrapper replaces them all, so it is assigned untyped.
   ;(target as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
     const result = original(...args)
     if (result && typeof (result as Promise<unknown>).then === 'function') {
@@ -133,6 +136,7 @@ interface Queryable {
 }
 
 function wrapQueryable<T>(queryable: T): T {
+  // The adapter's queryable is generic here (pool or transaction); both have the members of Queryable.
   const q = queryable as unknown as Queryable
   const queryRaw = q.queryRaw.bind(q)
   q.queryRaw = async (query) => {

@@ -32,6 +32,7 @@ export async function fetchMergedDocument(gatewayUrl: string): Promise<Record<st
 export async function renderApiTypes(doc: Record<string, unknown>): Promise<string> {
   // The gateway's own bookkeeping is not part of the contract the page relies on.
   const { 'x-unavailable': _unavailable, ...contract } = doc
+  // A JSON document fetched from the gateway: openapiTS validates it itself, so its static type is only asserted.
   const ast = await openapiTS(contract as unknown as Parameters<typeof openapiTS>[0], { alphabetize: true })
   return HEADER + astToString(ast)
 }

@@ -63,6 +63,8 @@ export function subscribe<S extends TSchema, Tx extends SqlExecutor = SqlExecuto
   // The event type is erased to `any` only in the list; each handler above is checked against its contract.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
 ): Subscription<Tx, any> {
+  // EventContract<S> is invariant in S (its decoder returns Static<S>), so widening it to the list's
+  // EventContract<TSchema> takes a cast; the handler was checked against S in this signature.
   return { contract: contract as unknown as EventContract<TSchema>, handle, handleBatch: options.handleBatch }
 }
 

@@ -99,6 +99,9 @@ export function appOptionsFromConfig(
  * Add routes afterwards (`app.register(routes, { prefix: '/expense/v1' })`), then `runService` or `app.inject`.
  */
 export async function buildApp(options: AppOptions): Promise<PlatformApp> {
+  // Fastify infers its logger type parameter from the pino instance passed in (pino's Logger), which
+  // TypeScript does not see as FastifyBaseLogger although pino implements it; PlatformApp names the one
+  // instance type every plugin and route is written against.
   const app = Fastify(fastifyServerOptions(options)).withTypeProvider<TypeBoxTypeProvider>() as unknown as PlatformApp
 
   await app.register(requestIdPlugin)

@@ -65,7 +65,8 @@ export interface TokenVerifyOptions {
 
 class UnknownKidError extends Error {}
 
-const kAuth = Symbol('expenses.auth')
+/** Each verified request's context, beside the request rather than on it (no untyped property to cast to). */
+const authContexts = new WeakMap<FastifyRequest, AuthContext>()
 const MAX_KID_LENGTH = 128
 
 // Exporting a KeyObject to PEM costs about 0.1 ms; @fastify/jwt also keys its verifier cache by the PEM string.
@@ -149,10 +150,9 @@ const authPlugin = fp<AuthPluginOptions>(
       },
     })
 
-    app.decorateRequest(kAuth, null)
     app.decorateRequest('auth', {
       getter(this: FastifyRequest) {
-        const value = (this as unknown as Record<symbol, AuthContext | null>)[kAuth]
+        const value = authContexts.get(this)
         if (!value) throw new Error('request.auth read on a route without { onRequest: app.authenticate }')
         return value
       },
@@ -185,7 +185,7 @@ const authPlugin = fp<AuthPluginOptions>(
         expiresAt: new Date(claims.exp * 1000),
         claims,
       }
-      ;(request as unknown as Record<symbol, AuthContext>)[kAuth] = context
+      authContexts.set(request, context)
     })
   },
   { name: '@expenses/platform/auth' },

@@ -5,6 +5,7 @@ import { httpErrors } from '@expenses/platform'
 import type { BankMessage, Prisma } from '../generated/prisma/client.js'
 import type { Db, Tx } from '../db.js'
 import { learnTemplate, parseMessage, type CorrectedFields, type ParseResult, type TemplateField, type UserTemplate } from '../parser/index.js'
+import { jsonInput } from './json.js'
 import { expenseFields, expenseParsedPayload } from './outcome.js'
 import { saveTemplate, templatesFor } from './templates.js'
 
@@ -21,7 +22,7 @@ export function applyCorrection(base: ParseResult, correction: Correction): Pars
   const merged: ParseResult = { ...base, isTransaction: true, rejectReason: null, confidence: CORRECTED_CONFIDENCE, format: CORRECTED_FORMAT }
   for (const field of FIELDS) {
     const value = correction[field]
-    if (value !== undefined) (merged as unknown as Record<string, unknown>)[field] = value
+    if (value !== undefined) Object.assign(merged, { [field]: value })
   }
   return merged
 }
@@ -89,7 +90,7 @@ export class Corrections {
         where: { id: message.id },
         data: {
           status: 'parsed',
-          result: merged as unknown as Prisma.InputJsonObject,
+          result: jsonInput(merged),
           reason: null,
           correction: correction as Prisma.InputJsonObject,
           correctedAt: now,

@@ -15,9 +15,9 @@ import {
   type HandlerContext,
   type Subscription,
 } from '@expenses/events'
-import type { Prisma } from '../generated/prisma/client.js'
 import type { Tx } from '../db.js'
 import { parseMessage, type ParseResult } from '../parser/index.js'
+import { jsonInput } from './json.js'
 import { decideOutcome, expenseParsedPayload, type Outcome } from './outcome.js'
 import { recordTemplateHits, templateScope, templatesFor, templatesForMany } from './templates.js'
 
@@ -76,7 +76,7 @@ export async function processReceivedMessage(
     where: { id: message.id, status: 'pending' },
     data: {
       status: outcome.status,
-      result: result as unknown as Prisma.InputJsonObject,
+      result: jsonInput(result),
       reason: outcome.status === 'rejected' ? outcome.reason : null,
       parsedAt: new Date(),
     },

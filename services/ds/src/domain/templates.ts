@@ -3,6 +3,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { Prisma } from '../generated/prisma/client.js'
 import type { Db, Tx } from '../db.js'
+import { jsonInput } from './json.js'
 import { normaliseSender, type ParseResult, type UserTemplate } from '../parser/index.js'
 
 /** The parser tries at most 64 templates per message; loading more would be wasted work. */
@@ -51,7 +52,14 @@ export async function templatesForMany(db: Reader, scopes: readonly { userId: st
 
 // Stored JSON is ours, but never trust it to have a shape: the parser skips templates it cannot use.
 function usableTemplates(values: Prisma.JsonValue[]): UserTemplate[] {
-  return values.filter((t): t is Prisma.JsonObject => typeof t === 'object' && t !== null && !Array.isArray(t)) as unknown as UserTemplate[]
+  return values.flatMap((t) => (isTemplateShaped(t) ? [t] : []))
+}
+
+/** The outline of a UserTemplate; the parser checks the rest (fields it does not know are ignored). */
+function isTemplateShaped(value: unknown): value is UserTemplate {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const t = value as Record<string, unknown>
+  return typeof t.pattern === 'string' && (t.sender == null || typeof t.sender === 'string') && typeof t.fields === 'object' && t.fields !== null
 }
 
 function keyOf(template: UserTemplate): string {
@@ -61,7 +69,7 @@ function keyOf(template: UserTemplate): string {
 /** Stores (or refreshes) a learned template; learning the same layout again moves it to the front. */
 export async function saveTemplate(tx: Tx, userId: string, template: UserTemplate): Promise<void> {
   const templateKey = keyOf(template)
-  const json = { ...template, id: templateKey } as unknown as Prisma.InputJsonObject
+  const json = jsonInput({ ...template, id: templateKey })
   await tx.userTemplate.upsert({
     where: { userId_templateKey: { userId, templateKey } },
     create: { id: randomUUID(), userId, sender: template.sender, templateKey, template: json },
