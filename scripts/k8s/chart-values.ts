@@ -300,7 +300,7 @@ export function libChartFiles(chart: {
   readonly generated: string
   readonly schema: JsonSchema
   readonly readme: string
-  /** templates/<file>: the lib template that renders every object. */
+  /** templates/<file>: the one include that renders every object (the lib chart's, or the chart's own). */
   readonly template: { readonly file: string; readonly include: string }
   readonly defaultComment: string
   readonly production: CiValues
@@ -321,7 +321,7 @@ export function libChartFiles(chart: {
     [`${dir}/values.yaml`]: valuesYaml(chart.schema, `${chart.name} chart values. ${chart.generated}`),
     [`${dir}/values.schema.json`]: `${JSON.stringify(chart.schema, null, 2)}\n`,
     [`${dir}/README.md`]: chart.readme,
-    [`${dir}/templates/${chart.template.file}`]: `{{- /* ${chart.generated} All objects come from the lib chart. */ -}}\n{{ include "${chart.template.include}" . }}\n`,
+    [`${dir}/templates/${chart.template.file}`]: `{{- /* ${chart.generated} Every object comes from the "${chart.template.include}" template. */ -}}\n{{ include "${chart.template.include}" . }}\n`,
     [`${dir}/ci/default-values.yaml`]: `# ${chart.defaultComment}\n{}\n`,
     [`${dir}/ci/production-values.yaml`]: `# ${chart.production.comment}\n${stringify(chart.production.values)}`,
     [`${dir}/ci/minimal-values.yaml`]: `# ${chart.minimal.comment}\n${stringify(chart.minimal.values)}`,

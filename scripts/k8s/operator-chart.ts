@@ -1,6 +1,6 @@
 /**
  * The operator chart (charts/operator): services/operator, which keeps Kong's jwt credentials in sync with
- * auth-service's JWKS. Its objects come from the lib chart's `lib.operator` template; this module owns its
+ * auth-service's JWKS. Its objects come from its own templates/_operator.tpl (`operator.all`, on the lib chart's helpers); this module owns its
  * values schema (strict, like the service charts') and the chart's files. generate.ts adds it to the
  * umbrella as a dependency with condition operator.enabled.
  */
@@ -90,7 +90,7 @@ A JWKS that cannot be fetched or read never deletes anything; Secrets without th
 \`app.kubernetes.io/managed-by: expenses-operator\` are never touched. Usually installed through the
 umbrella chart [charts/expenses-tracker](../expenses-tracker) (\`operator.enabled\`).
 
-Objects (from the lib chart's \`lib.operator\`): ServiceAccount (token mounted), a namespaced Role
+Objects (\`templates/_operator.tpl\`, on the lib chart's helpers): ServiceAccount (token mounted), a namespaced Role
 (secrets: get/list/watch/create/update/patch/delete; configuration.konghq.com kongconsumers:
 get/list/create/patch/update; a \`get\` of its own ConfigMap by name) and RoleBinding, ConfigMap (also the owner of the
 Secrets and the KongConsumer the operator writes, so \`helm uninstall\` garbage-collects them), Service (for scraping), Deployment (hardened,
@@ -120,7 +120,7 @@ ${valuesTable(schema)}
     generated,
     schema,
     readme,
-    template: { file: 'operator.yaml', include: 'lib.operator' },
+    template: { file: 'operator.yaml', include: 'operator.all' },
     defaultComment: 'Chart defaults.',
     production: { comment: 'Pinned digest, ServiceMonitor, larger limits.', values: production },
     minimal: { comment: 'Existing ServiceAccount and RBAC, no NetworkPolicy.', values: minimal },

@@ -1,7 +1,7 @@
 /**
  * The web app's chart (charts/web): the nginx image of scripts/k8s/web-image.ts behind a Service named
  * after the route table's `web` (the Ingress at `/` and the gateway's WEB_URLS point at it). Its objects come
- * from the lib chart's `lib.staticSite`; this module owns its strict values schema and the chart's files.
+ * from its own templates/_site.tpl (`web.all`, on the lib chart's helpers); this module owns its strict values schema and the chart's files.
  * generate.ts adds it to the umbrella as a dependency with condition web.enabled.
  */
 import {
@@ -88,7 +88,7 @@ path a problem+json 404, anything but GET or HEAD a 405. Usually installed throu
 [charts/expenses-tracker](../expenses-tracker) (\`web.enabled\`), whose Ingress sends \`/\` here (Kong's
 longest-prefix match tries it last), and whose gateway (without Kong) proxies to it through \`WEB_URLS\`.
 
-Objects (from the lib chart's \`lib.staticSite\`): ConfigMap of the security headers, Service, Deployment
+Objects (\`templates/_site.tpl\`, on the lib chart's helpers): ConfigMap of the security headers, Service, Deployment
 (probes on /healthz and /readyz, SIGQUIT for a graceful stop), PodDisruptionBudget, NetworkPolicy (the ingress
 controller's namespace and \`networkPolicy.allowFromApps\` in, no egress at all).
 
@@ -116,7 +116,7 @@ ${valuesTable(schema)}
     generated,
     schema,
     readme,
-    template: { file: 'web.yaml', include: 'lib.staticSite' },
+    template: { file: 'web.yaml', include: 'web.all' },
     defaultComment: 'Chart defaults.',
     production: { comment: 'Pinned digest, three replicas, HSTS added to the headers, larger limits.', values: production },
     minimal: { comment: 'One replica, no PodDisruptionBudget, no NetworkPolicy.', values: minimal },

@@ -38,59 +38,28 @@ spec:
       maxUnavailable: 0
   template:
     metadata:
-      labels:
-        {{- include "lib.labels.standard" (list .) | nindent 8 }}
-        {{- with .Values.podLabels }}
-        {{- toYaml . | nindent 8 }}
-        {{- end }}
-      annotations:
-        checksum/config: {{ include "lib.configmap" . | sha256sum }}
-        {{- with .Values.podAnnotations }}
-        {{- toYaml . | nindent 8 }}
-        {{- end }}
+      {{- include "lib.pod.metadata" (dict "ctx" . "checksumName" "checksum/config" "checksum" (include "lib.configmap" .)) | nindent 6 }}
     spec:
       serviceAccountName: {{ include "lib.names.serviceAccount" . }}
       automountServiceAccountToken: false
       terminationGracePeriodSeconds: {{ include "lib.deployment.gracePeriod" . }}
       securityContext:
         {{- include "lib.security.pod" 1000 | nindent 8 }}
-      {{- with .Values.imagePullSecrets }}
-      imagePullSecrets:
-        {{- toYaml . | nindent 8 }}
+      {{- with include "lib.pod.placement" . }}
+      {{- . | nindent 6 }}
       {{- end }}
-      {{- with .Values.nodeSelector }}
-      nodeSelector:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      {{- with .Values.tolerations }}
-      tolerations:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      topologySpreadConstraints:
-        {{- range list "kubernetes.io/hostname" "topology.kubernetes.io/zone" }}
-        - topologyKey: {{ . }}
-          maxSkew: 1
-          whenUnsatisfiable: ScheduleAnyway
-          labelSelector:
-            matchLabels:
-              {{- include "lib.labels.matchLabels" (list $) | nindent 14 }}
-        {{- end }}
+      {{- include "lib.pod.topologySpread" . | nindent 6 }}
       {{- with include "lib.migration.waitContainer" . }}
       initContainers:
         {{- . | nindent 8 }}
       {{- end }}
       containers:
-        - name: {{ include "lib.names.name" . }}
-          image: {{ include "lib.images.image" (dict "image" .Values.image "ctx" .) }}
-          imagePullPolicy: {{ .Values.image.pullPolicy }}
+        - {{ include "lib.pod.containerHead" . | indent 10 | trim }}
           {{- if .Values.devMode.enabled }}
           # Dev loop only: restart on compiled files synced by Tilt's live_update.
           command: [node, --watch-path=dist, dist/main.js]
           {{- end }}
-          ports:
-            - name: http
-              containerPort: {{ .Values.port }}
-              protocol: TCP
+          {{- include "lib.pod.httpPort" . | nindent 10 }}
           envFrom:
             - configMapRef:
                 name: {{ include "lib.names.fullname" . }}

@@ -5,14 +5,14 @@ mounted, and its Role is the least it needs in its own namespace: Secrets (the c
 watches), KongConsumers (the consumer listing them) and a `get` of its own ConfigMap (the owner of both).
 No ClusterRole: it never leaves the namespace.
 */}}
-{{- define "lib.operator" -}}
+{{- define "operator.all" -}}
 {{- $parts := list
-  (include "lib.operator.serviceAccount" .)
-  (include "lib.operator.rbac" .)
-  (include "lib.operator.configmap" .)
+  (include "operator.serviceAccount" .)
+  (include "operator.rbac" .)
+  (include "operator.configmap" .)
   (include "lib.service" .)
-  (include "lib.operator.deployment" .)
-  (include "lib.operator.networkPolicy" .)
+  (include "operator.deployment" .)
+  (include "operator.networkPolicy" .)
   (include "lib.serviceMonitor" .) -}}
 {{- range $parts }}
 {{- if trim . }}
@@ -22,7 +22,7 @@ No ClusterRole: it never leaves the namespace.
 {{- end }}
 {{- end -}}
 
-{{- define "lib.operator.serviceAccount" -}}
+{{- define "operator.serviceAccount" -}}
 {{- if .Values.serviceAccount.create -}}
 apiVersion: v1
 kind: ServiceAccount
@@ -40,7 +40,7 @@ automountServiceAccountToken: false
 {{- end -}}
 {{- end -}}
 
-{{- define "lib.operator.rbac" -}}
+{{- define "operator.rbac" -}}
 {{- if .Values.rbac.create -}}
 apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
@@ -82,7 +82,7 @@ subjects:
 {{- end -}}
 {{- end -}}
 
-{{- define "lib.operator.configmap" -}}
+{{- define "operator.configmap" -}}
 apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -103,7 +103,7 @@ data:
   {{- /* OPERATOR_NAMESPACE is not set: the operator reads its pod's namespace from the token mount. */}}
 {{- end -}}
 
-{{- define "lib.operator.deployment" -}}
+{{- define "operator.deployment" -}}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -122,42 +122,19 @@ spec:
     type: Recreate
   template:
     metadata:
-      labels:
-        {{- include "lib.labels.standard" (list .) | nindent 8 }}
-        {{- with .Values.podLabels }}
-        {{- toYaml . | nindent 8 }}
-        {{- end }}
-      annotations:
-        checksum/config: {{ include "lib.operator.configmap" . | sha256sum }}
-        {{- with .Values.podAnnotations }}
-        {{- toYaml . | nindent 8 }}
-        {{- end }}
+      {{- include "lib.pod.metadata" (dict "ctx" . "checksumName" "checksum/config" "checksum" (include "operator.configmap" .)) | nindent 6 }}
     spec:
       serviceAccountName: {{ include "lib.names.serviceAccount" . }}
       automountServiceAccountToken: true
       terminationGracePeriodSeconds: {{ add (div (add .Values.shutdownTimeoutMs 999) 1000) 5 }}
       securityContext:
         {{- include "lib.security.pod" 1000 | nindent 8 }}
-      {{- with .Values.imagePullSecrets }}
-      imagePullSecrets:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      {{- with .Values.nodeSelector }}
-      nodeSelector:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      {{- with .Values.tolerations }}
-      tolerations:
-        {{- toYaml . | nindent 8 }}
+      {{- with include "lib.pod.placement" . }}
+      {{- . | nindent 6 }}
       {{- end }}
       containers:
-        - name: {{ include "lib.names.name" . }}
-          image: {{ include "lib.images.image" (dict "image" .Values.image "ctx" .) }}
-          imagePullPolicy: {{ .Values.image.pullPolicy }}
-          ports:
-            - name: http
-              containerPort: {{ .Values.port }}
-              protocol: TCP
+        - {{ include "lib.pod.containerHead" . | indent 10 | trim }}
+          {{- include "lib.pod.httpPort" . | nindent 10 }}
           envFrom:
             - configMapRef:
                 name: {{ include "lib.names.fullname" . }}
@@ -195,7 +172,7 @@ Ingress only: Prometheus may scrape /metrics. Egress stays open on purpose - the
 cluster-specific (and often outside the pod network), so a generic egress rule would either be wrong or
 allow everything anyway.
 */}}
-{{- define "lib.operator.networkPolicy" -}}
+{{- define "operator.networkPolicy" -}}
 {{- if .Values.networkPolicy.enabled -}}
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

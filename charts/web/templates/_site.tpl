@@ -5,13 +5,13 @@ can tighten them without a new image), Service, Deployment (non-root, read-only 
 only writable path), PodDisruptionBudget, and a NetworkPolicy that lets in the ingress controller and the
 listed apps and lets nothing out (a static server calls no one, not even DNS).
 */}}
-{{- define "lib.staticSite" -}}
+{{- define "web.all" -}}
 {{- $parts := list
-  (include "lib.staticSite.configmap" .)
+  (include "web.configmap" .)
   (include "lib.service" .)
-  (include "lib.staticSite.deployment" .)
+  (include "web.deployment" .)
   (include "lib.pdb" .)
-  (include "lib.staticSite.networkPolicy" .) -}}
+  (include "web.networkPolicy" .) -}}
 {{- range $parts }}
 {{- if trim . }}
 ---
@@ -21,7 +21,7 @@ listed apps and lets nothing out (a static server calls no one, not even DNS).
 {{- end -}}
 
 {{/* nginx add_header lines; a value nginx cannot hold in double quotes fails the render. */}}
-{{- define "lib.staticSite.headers" -}}
+{{- define "web.headers" -}}
 {{- range $name, $value := .Values.securityHeaders }}
 {{- if not (regexMatch "^[A-Za-z0-9-]+$" $name) }}{{ fail (printf "securityHeaders: %q is not a header name" $name) }}{{ end }}
 {{- if regexMatch "[\"\\\\\r\n]" $value }}{{ fail (printf "securityHeaders.%s: quotes, backslashes and line breaks cannot be written" $name) }}{{ end }}
@@ -29,7 +29,7 @@ add_header {{ $name }} "{{ $value }}" always;
 {{- end }}
 {{- end -}}
 
-{{- define "lib.staticSite.configmap" -}}
+{{- define "web.configmap" -}}
 apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -39,10 +39,10 @@ metadata:
     {{- include "lib.labels.standard" (list .) | nindent 4 }}
 data:
   {{ .Values.headersFile }}: |
-    {{- include "lib.staticSite.headers" . | nindent 4 }}
+    {{- include "web.headers" . | nindent 4 }}
 {{- end -}}
 
-{{- define "lib.staticSite.deployment" -}}
+{{- define "web.deployment" -}}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -63,51 +63,20 @@ spec:
       maxUnavailable: 0
   template:
     metadata:
-      labels:
-        {{- include "lib.labels.standard" (list .) | nindent 8 }}
-        {{- with .Values.podLabels }}
-        {{- toYaml . | nindent 8 }}
-        {{- end }}
-      annotations:
-        checksum/headers: {{ include "lib.staticSite.configmap" . | sha256sum }}
-        {{- with .Values.podAnnotations }}
-        {{- toYaml . | nindent 8 }}
-        {{- end }}
+      {{- include "lib.pod.metadata" (dict "ctx" . "checksumName" "checksum/headers" "checksum" (include "web.configmap" .)) | nindent 6 }}
     spec:
       automountServiceAccountToken: false
       # nginx finishes in-flight requests on the image's stop signal (SIGQUIT) well within this.
       terminationGracePeriodSeconds: {{ add .Values.preStopSleepSeconds 15 }}
       securityContext:
         {{- include "lib.security.pod" .Values.uid | nindent 8 }}
-      {{- with .Values.imagePullSecrets }}
-      imagePullSecrets:
-        {{- toYaml . | nindent 8 }}
+      {{- with include "lib.pod.placement" . }}
+      {{- . | nindent 6 }}
       {{- end }}
-      {{- with .Values.nodeSelector }}
-      nodeSelector:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      {{- with .Values.tolerations }}
-      tolerations:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      topologySpreadConstraints:
-        {{- range list "kubernetes.io/hostname" "topology.kubernetes.io/zone" }}
-        - topologyKey: {{ . }}
-          maxSkew: 1
-          whenUnsatisfiable: ScheduleAnyway
-          labelSelector:
-            matchLabels:
-              {{- include "lib.labels.matchLabels" (list $) | nindent 14 }}
-        {{- end }}
+      {{- include "lib.pod.topologySpread" . | nindent 6 }}
       containers:
-        - name: {{ include "lib.names.name" . }}
-          image: {{ include "lib.images.image" (dict "image" .Values.image "ctx" .) }}
-          imagePullPolicy: {{ .Values.image.pullPolicy }}
-          ports:
-            - name: http
-              containerPort: {{ .Values.port }}
-              protocol: TCP
+        - {{ include "lib.pod.containerHead" . | indent 10 | trim }}
+          {{- include "lib.pod.httpPort" . | nindent 10 }}
           startupProbe:
             httpGet: { path: /healthz, port: http }
             periodSeconds: 1
@@ -146,7 +115,7 @@ spec:
             name: {{ include "lib.names.fullname" . }}
 {{- end -}}
 
-{{- define "lib.staticSite.networkPolicy" -}}
+{{- define "web.networkPolicy" -}}
 {{- if .Values.networkPolicy.enabled -}}
 {{- $np := .Values.networkPolicy -}}
 apiVersion: networking.k8s.io/v1
