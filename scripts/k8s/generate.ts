@@ -28,6 +28,7 @@ import {
   valuesTable,
   valuesYaml,
 } from './chart-values.js'
+import { readmeFromTemplate } from './readmes.js'
 import { kongDeclarative } from './kong.js'
 import { OPERATOR_CHART, operatorChartFiles } from './operator-chart.js'
 import { readRouteTable, repoRoot, routesFile } from './routes.js'
@@ -67,30 +68,7 @@ function serviceChart(svc: ServiceInfo): Record<string, string> {
     migration: { enabled: false },
     kafka: { sasl: { enabled: false }, brokers: 'kafka:9092' },
   }
-  const readme = `# ${svc.chart} chart
-
-Deploys \`${svc.pkg}\` (services/${svc.dir}, port ${svc.port}) with the common templates of
-[charts/lib](../lib): Deployment (probes on /healthz and /readyz, hardened security context, read-only
-root filesystem), Service, ServiceAccount, ConfigMap, HPA, PodDisruptionBudget, NetworkPolicy,
-ServiceMonitor, a migration Job hook (\`node dist/migrate.js\`) and - for dev - a bundled Postgres.
-Usually installed through the umbrella chart [charts/${UMBRELLA}](../${UMBRELLA}).
-
-\`\`\`sh
-scripts/k8s/helm-deps.sh                       # builds charts/*/charts from Chart.lock
-helm install ${svc.chart} charts/${svc.chart}               # dev: bundled Postgres
-helm install ${svc.chart} charts/${svc.chart} -f charts/${svc.chart}/ci/production-values.yaml
-\`\`\`
-
-Credentials never go in values: \`DATABASE_URL\` comes from \`database.existingSecret\` (production) or the
-bundled Postgres' Secret, the Kafka password from the Secret Strimzi makes for the \`${svc.chart}\` KafkaUser.
-The bundled Postgres' generated password is derived from namespace and release name: dev only.
-
-## Values
-
-${GENERATED}
-
-${valuesTable(schema)}
-`
+  const readme = readmeFromTemplate('service-chart.md', { svc_chart: svc.chart, svc_pkg: svc.pkg, svc_dir: svc.dir, svc_port: svc.port, UMBRELLA, GENERATED, values_table: valuesTable(schema) })
   return libChartFiles({
     name: svc.chart,
     description: `${svc.chart} (${svc.role}) of the expenses tracker (services/${svc.dir}), with an optional bundled Postgres.`,
@@ -224,54 +202,7 @@ function umbrellaReadme(services: ServiceInfo[]): string {
   const rows = services
     .map((s) => `| \`${s.chart}\` | [charts/${s.chart}](../${s.chart}) | ${s.port} | \`${s.chart}.enabled\` |`)
     .join('\n')
-  return `# ${UMBRELLA} chart
-
-The whole system in one release: the service charts below (each with an optional dev Postgres), one
-Kong \`Ingress\` per route of [api/routes.yaml](../../api/routes.yaml) (copied to \`files/routes.yaml\`;
-a test fails when the copy drifts) with \`KongPlugin\`s for the rate limit, the body limit and - on
-\`auth: required\` routes - the jwt plugin, and \`helm test\` pods that call the API through Kong.
-
-In production Kafka is not part of the release: the Strimzi \`Kafka\`, \`KafkaTopic\`s and \`KafkaUser\`s in
-[k8s/strimzi](../../k8s/strimzi) are applied to the same namespace first, so uninstalling the app never
-deletes the event log, and Kong is the gateway.
-
-For a cluster without Strimzi or Kong (the local cluster of \`npm run cluster:up\`, values
-[k8s/values/local-cluster.yaml](../../k8s/values/local-cluster.yaml)) two switches stand in:
-\`devKafka.enabled\` runs one KRaft broker as a StatefulSet behind the Service name Strimzi would create
-(\`<clusterName>-kafka-bootstrap:9092\`), with the event kit's topics created at start-up, and
-\`gateway.enabled\` runs the project's gateway (services/gateway) from the same route table
-(\`files/routes.yaml\`), optionally as a NodePort. Neither is meant for production: one broker, no TLS or SASL.
-
-\`helm uninstall\` keeps the PersistentVolumeClaims of the StatefulSets (each service's dev Postgres and
-the dev Kafka): Kubernetes never deletes them with their StatefulSet, so a re-install finds its data.
-Delete them with \`kubectl -n <ns> delete pvc -l app.kubernetes.io/instance=<release>\` to start afresh.
-
-\`\`\`sh
-scripts/k8s/helm-deps.sh          # vendors lib and the service charts from the committed Chart.lock files
-helm install expenses charts/${UMBRELLA} -n expenses
-helm test expenses -n expenses    # GET /auth/v1/jwks -> 200, an auth-required route without token -> 401
-\`\`\`
-
-Install one release per namespace: the services keep their conventional names (\`auth-service:4001\`,
-...) through \`fullnameOverride\`, which the route table, \`AUTH_JWKS_URL\` and the Ingress backends use.
-
-| Service | Chart | Port | Switch |
-| --- | --- | --- | --- |
-${rows}
-| credentials operator | [charts/${OPERATOR_CHART}](../${OPERATOR_CHART}) | 4005 (metrics) | \`${OPERATOR_CHART}.enabled\` |
-| web app (nginx) | [charts/${WEB_CHART}](../${WEB_CHART}) | ${webRoute().port} | \`${WEB_CHART}.enabled\` |
-
-Kong's open-source jwt plugin cannot read a JWKS, so the operator (services/operator) turns every key of
-auth-service's JWKS into a jwt credential Secret of one \`KongConsumer\` and retires it when the key
-leaves the JWKS; the plugin matches a token's \`kid\` to the credential's \`key\`, so tokens of every
-published key pass during a rotation. \`kong.jwt.credentialSecret\` is the manual alternative.
-
-## Values
-
-${GENERATED} Each service section takes every value of its chart (see the chart READMEs).
-
-${valuesTable(own)}
-`
+  return readmeFromTemplate('umbrella-chart.md', { UMBRELLA, rows, OPERATOR_CHART, WEB_CHART, web_port: webRoute().port, GENERATED, values_table: valuesTable(own) })
 }
 
 /** The umbrella without Kong and Strimzi: the gateway in front, the dev Kafka behind. */

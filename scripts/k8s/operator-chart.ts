@@ -21,6 +21,7 @@ import {
   stringMap,
   valuesTable,
 } from './chart-values.js'
+import { readmeFromTemplate } from './readmes.js'
 
 export const OPERATOR_CHART = 'operator'
 export const OPERATOR_PORT = 4005
@@ -80,38 +81,7 @@ export function operatorChartFiles(options: { jwksUrl: string; version: string; 
     resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
   }
   const minimal = { networkPolicy: { enabled: false }, serviceAccount: { create: false, name: 'existing-operator' }, rbac: { create: false } }
-  const readme = `# operator chart
-
-Deploys \`@expenses/operator\` (services/operator, port ${OPERATOR_PORT}): one replica that fetches auth-service's
-JWKS every \`syncIntervalMs\`, keeps one \`konghq.com/credential: jwt\` Secret per signing key (\`key\` = the
-kid, \`algorithm: RS256\`, \`rsa_public_key\` = PEM) and a \`KongConsumer\` listing exactly those Secrets, so
-Kong's jwt plugin (\`key_claim_name: kid\`) accepts tokens of every published key during a rotation.
-A JWKS that cannot be fetched or read never deletes anything; Secrets without the label
-\`app.kubernetes.io/managed-by: expenses-operator\` are never touched. Usually installed through the
-umbrella chart [charts/expenses-tracker](../expenses-tracker) (\`operator.enabled\`).
-
-Objects (\`templates/_operator.tpl\`, on the lib chart's helpers): ServiceAccount (token mounted), a namespaced Role
-(secrets: get/list/watch/create/update/patch/delete; configuration.konghq.com kongconsumers:
-get/list/create/patch/update; a \`get\` of its own ConfigMap by name) and RoleBinding, ConfigMap (also the owner of the
-Secrets and the KongConsumer the operator writes, so \`helm uninstall\` garbage-collects them), Service (for scraping), Deployment (hardened,
-probes on /healthz and /readyz - not ready while the JWKS or the apiserver is unreachable),
-NetworkPolicy (ingress from Prometheus only), optional ServiceMonitor. Needs Kong's CRDs in the cluster.
-
-\`\`\`sh
-scripts/k8s/helm-deps.sh
-helm install operator charts/${OPERATOR_CHART} -n expenses
-\`\`\`
-
-Metrics: \`operator_reconciles_total{outcome}\` (ok, conflict, jwks_error, kubernetes_error, error),
-\`operator_credential_changes_total{action}\`, \`operator_managed_credentials\`,
-\`operator_last_success_timestamp_seconds\`.
-
-## Values
-
-${generated}
-
-${valuesTable(schema)}
-`
+  const readme = readmeFromTemplate('operator-chart.md', { OPERATOR_PORT, OPERATOR_CHART, generated, values_table: valuesTable(schema) })
   return libChartFiles({
     name: OPERATOR_CHART,
     description: "Keeps Kong's jwt credentials (Secrets + a KongConsumer) in sync with auth-service's rotating signing keys (services/operator).",

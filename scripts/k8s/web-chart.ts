@@ -19,6 +19,7 @@ import {
   str,
   valuesTable,
 } from './chart-values.js'
+import { readmeFromTemplate } from './readmes.js'
 import { WEB_HEADERS_DIR, WEB_HEADERS_FILE, WEB_UID, webSecurityHeaders } from './web-image.js'
 
 export const WEB_CHART = 'web'
@@ -79,35 +80,7 @@ export function webChartFiles(options: { port: number; version: string; libVersi
     resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
   }
   const minimal = { replicaCount: 1, podDisruptionBudget: { enabled: false }, networkPolicy: { enabled: false } }
-  const readme = `# web chart
-
-Deploys the web app (services/web): the files Vite builds, served by nginx (Debian's light build) as the
-unprivileged user ${WEB_UID} on a read-only root filesystem, port ${port}. Only files that exist are served
-(the app routes in the URL fragment), hashed assets cached for a year, \`index.html\` revalidated, an unknown
-path a problem+json 404, anything but GET or HEAD a 405. Usually installed through the umbrella chart
-[charts/expenses-tracker](../expenses-tracker) (\`web.enabled\`), whose Ingress sends \`/\` here (Kong's
-longest-prefix match tries it last), and whose gateway (without Kong) proxies to it through \`WEB_URLS\`.
-
-Objects (\`templates/_site.tpl\`, on the lib chart's helpers): ConfigMap of the security headers, Service, Deployment
-(probes on /healthz and /readyz, SIGQUIT for a graceful stop), PodDisruptionBudget, NetworkPolicy (the ingress
-controller's namespace and \`networkPolicy.allowFromApps\` in, no egress at all).
-
-The browser security headers are values (\`securityHeaders\`): the defaults are the gateway's own list
-(services/gateway/src/security-headers.ts) - a Content-Security-Policy without inline script,
-\`frame-ancestors 'none'\`, nosniff, no referrer, same-origin opener and resource policies, and a
-permissions policy - mounted over the image's copy, so they can be tightened without a new image.
-
-\`\`\`sh
-scripts/k8s/helm-deps.sh
-helm install web charts/${WEB_CHART} -n expenses
-\`\`\`
-
-## Values
-
-${generated}
-
-${valuesTable(schema)}
-`
+  const readme = readmeFromTemplate('web-chart.md', { WEB_UID, port, WEB_CHART, generated, values_table: valuesTable(schema) })
   return libChartFiles({
     name: WEB_CHART,
     description: 'The web app of the expenses tracker (services/web): its built files served by an unprivileged nginx on a read-only root filesystem.',
