@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import { PermanentEventError, type EventPayload, type expenseParsed } from '@expenses/events'
 import { httpErrors, type ProblemFieldError } from '@expenses/platform'
 import { Prisma, type Db, type ExpenseRow } from '../db.js'
-import type { Category } from './categories.js'
+import { CATEGORIES, type Category } from './categories.js'
 import { categorise, normaliseMerchant } from './categoriser.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 import { parseInstant } from './dates.js'
@@ -10,8 +10,13 @@ import { filtersToSql, parseFilters, throwValidation, type FilterQuery } from '.
 import { formatAmount, isKnownCurrency, minorUnits, parseAmount } from './money.js'
 
 export type ExpenseParsedEvent = EventPayload<typeof expenseParsed>
-export type TransactionType = 'debit' | 'credit'
-export type CategorySource = 'rules' | 'learned' | 'user'
+/** The closed sets of values of the expenses table's text columns (the database stores them as text). */
+export const TRANSACTION_TYPES = ['debit', 'credit'] as const
+export const CATEGORY_SOURCES = ['rules', 'learned', 'user'] as const
+export const EXPENSE_SOURCES = ['message', 'manual'] as const
+export type TransactionType = (typeof TRANSACTION_TYPES)[number]
+export type CategorySource = (typeof CATEGORY_SOURCES)[number]
+export type ExpenseSource = (typeof EXPENSE_SOURCES)[number]
 type Client = Db | Prisma.TransactionClient
 
 /** An expense as the API returns it. */
@@ -25,7 +30,7 @@ export interface ExpenseView {
   categorySource: CategorySource
   occurredAt: string
   receivedAt: string | null
-  source: 'message' | 'manual'
+  source: ExpenseSource
   messageId: string | null
   note: string | null
   accountLast4: string | null
@@ -62,18 +67,29 @@ const EXPENSE_COLUMNS = Prisma.raw(
   ].join(', '),
 )
 
+/**
+ * A stored text value read back as its closed type (`column` is table.column, for the message). Only this
+ * service writes these columns, so a value
+ * outside the set is a bug or a hand edit: it fails loudly here instead of reaching a client mistyped.
+ */
+function closed<T extends string>(values: readonly T[], value: string, column: string): T {
+  const found = values.find((v) => v === value)
+  if (found === undefined) throw new Error(`${column} holds ${JSON.stringify(value)}, not one of ${values.join(', ')}`)
+  return found
+}
+
 export function toView(row: ExpenseRow): ExpenseView {
   return {
     id: row.id,
-    type: row.type as TransactionType,
+    type: closed(TRANSACTION_TYPES, row.type, 'expenses.type'),
     amount: formatAmount(row.amount, row.currency),
     currency: row.currency,
     merchant: row.merchant,
-    category: row.category as Category,
-    categorySource: row.categorySource as CategorySource,
+    category: closed(CATEGORIES, row.category, 'expenses.category'),
+    categorySource: closed(CATEGORY_SOURCES, row.categorySource, 'expenses.category_source'),
     occurredAt: row.occurredAt.toISOString(),
     receivedAt: row.receivedAt?.toISOString() ?? null,
-    source: row.source as 'message' | 'manual',
+    source: closed(EXPENSE_SOURCES, row.source, 'expenses.source'),
     messageId: row.messageId,
     note: row.note,
     accountLast4: row.accountLast4,
@@ -143,7 +159,7 @@ export class Expenses {
     const merchantKey = normaliseMerchant(input.merchant)
     if (merchantKey) {
       const rule = await client.merchantCategoryRule.findUnique({ where: { userId_merchantKey: { userId, merchantKey } } })
-      if (rule) return { category: rule.category as Category, categorySource: 'learned' }
+      if (rule) return { category: closed(CATEGORIES, rule.category, 'merchant_category_rules.category'), categorySource: 'learned' }
     }
     return { category: categorise(input), categorySource: 'rules' }
   }
@@ -214,7 +230,7 @@ export class Expenses {
       where: { userId: { in: [...new Set(wanted.map((p) => p.userId))] }, merchantKey: { in: [...new Set(wanted.map((p) => p.merchantKey))] } },
       select: { userId: true, merchantKey: true, category: true },
     })
-    return new Map(rules.map((r) => [`${r.userId}/${r.merchantKey}`, r.category as Category]))
+    return new Map(rules.map((r) => [`${r.userId}/${r.merchantKey}`, closed(CATEGORIES, r.category, 'merchant_category_rules.category')]))
   }
 
   /**
@@ -355,7 +371,7 @@ export class Expenses {
       }
       if (errors.length > 0) throwValidation(errors)
 
-      const type = patch.type ?? (existing.type as TransactionType)
+      const type = patch.type ?? closed(TRANSACTION_TYPES, existing.type, 'expenses.type')
       if (patch.type !== undefined) data.type = patch.type
       const merchant = patch.merchant !== undefined ? patch.merchant.trim() : existing.merchant
       const merchantKey = normaliseMerchant(merchant)
@@ -395,7 +411,7 @@ export class Expenses {
 
   async listRules(userId: string): Promise<{ merchantKey: string; category: Category; updatedAt: string }[]> {
     const rules = await this.db.merchantCategoryRule.findMany({ where: { userId }, orderBy: { merchantKey: 'asc' } })
-    return rules.map((r) => ({ merchantKey: r.merchantKey, category: r.category as Category, updatedAt: r.updatedAt.toISOString() }))
+    return rules.map((r) => ({ merchantKey: r.merchantKey, category: closed(CATEGORIES, r.category, 'merchant_category_rules.category'), updatedAt: r.updatedAt.toISOString() }))
   }
 
   /** Forgets a learned rule; existing expenses keep their categories. */
