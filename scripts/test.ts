@@ -132,6 +132,7 @@ async function main(): Promise<{ code: number; line: string }> {
     ['generate', 'TEST_SKIP_GENERATE', 'npm', ['run', 'generate', '--workspaces', '--if-present']],
     ['typecheck', 'TEST_SKIP_TYPECHECK', bin('tsc'), ['-p', 'tsconfig.check.json']],
     ['lint', 'TEST_SKIP_LINT', bin('eslint'), ['.']],
+    ['unused dependencies', 'TEST_SKIP_LINT', bin('tsx'), ['scripts/lint/unused-dependencies.ts']],
   ]
   for (const [name, skip, command, args] of steps) {
     if (flag(skip)) {
