@@ -84,6 +84,14 @@ export function metricsValues(): JsonSchema {
 }
 
 /** Pod metadata and placement values, the same in every chart built on charts/lib's Deployment. */
+/** The lib chart's `lib.pdb`: on by default, one pod down at a time. */
+export function pdbValues(): JsonSchema {
+  return obj('PodDisruptionBudget', {
+    enabled: bool('create a PDB', true),
+    maxUnavailable: int('pods that may be down during voluntary disruptions', 1, { minimum: 1 }),
+  })
+}
+
 export function podPlacementValues(): Record<string, JsonSchema> {
   return {
     podAnnotations: stringMap('pod annotations'),
@@ -172,10 +180,7 @@ export function serviceValuesSchema(d: ServiceChartDefaults): JsonSchema {
       maxReplicas: int('maximum replicas', 6, { minimum: 1 }),
       targetCPUUtilizationPercentage: int('target average CPU utilisation', 70, { minimum: 1, maximum: 100 }),
     }),
-    podDisruptionBudget: obj('PodDisruptionBudget', {
-      enabled: bool('create a PDB', true),
-      maxUnavailable: int('pods that may be down during voluntary disruptions', 1, { minimum: 1 }),
-    }),
+    podDisruptionBudget: pdbValues(),
     networkPolicy: obj('NetworkPolicy for the service (and its bundled Postgres)', {
       enabled: bool('create NetworkPolicies', true),
       ingressControllerNamespace: str('namespace of the ingress controller (Kong) allowed in', 'kong'),

@@ -31,10 +31,10 @@ import {
 import { readmeFromTemplate } from './readmes.js'
 import { kongDeclarative } from './kong.js'
 import { OPERATOR_CHART, operatorChartFiles } from './operator-chart.js'
-import { readRouteTable, repoRoot, routesFile } from './routes.js'
+import { readRouteTable, repoRoot, routesFile, type RouteTable } from './routes.js'
 import { composeFile } from './compose.js'
 import { WEB_CHART, webChartFiles } from './web-chart.js'
-import { nginxConf, securityHeadersConf, WEB_HEADERS_FILE, webDockerfile, webSecurityHeaders } from './web-image.js'
+import { webDockerfile, webServerFiles } from './web-image.js'
 import { dockerfile } from './dockerfile.js'
 import { chartedServices, GATEWAY_PORT, imageTargets, KAFKA_CLUSTER, type ServiceInfo } from './services.js'
 import { kafkaTopics, kafkaUsers } from './strimzi.js'
@@ -95,10 +95,11 @@ function authJwksUrl(services: ServiceInfo[]): string {
 const subchartKeys = (services: ServiceInfo[]) => new Set([...services.map((s) => s.chart), OPERATOR_CHART, WEB_CHART])
 
 /** The web app's Service name and port (api/routes.yaml `web`); the charts need it. */
-function webRoute(): { service: string; port: number } {
-  const web = readRouteTable().web
-  if (!web) throw new Error('api/routes.yaml has no web: the web chart needs its Service name and port')
-  return { service: web.service, port: web.port }
+type WebRoute = NonNullable<RouteTable['web']>
+
+function webRoute(table: RouteTable): WebRoute {
+  if (!table.web) throw new Error('api/routes.yaml has no web: the web chart needs its Service name and port')
+  return table.web
 }
 
 function umbrellaSchema(services: ServiceInfo[]): JsonSchema {
@@ -171,7 +172,7 @@ function umbrellaSchema(services: ServiceInfo[]): JsonSchema {
   return { $schema: 'http://json-schema.org/draft-07/schema#', title: `${UMBRELLA} values`, ...obj(`${UMBRELLA} values`, own) }
 }
 
-function umbrellaValues(services: ServiceInfo[]): string {
+function umbrellaValues(services: ServiceInfo[], web: WebRoute): string {
   const schema = umbrellaSchema(services)
   // Only the umbrella's own keys get defaults written out; subchart defaults live in their charts.
   const ownOnly: JsonSchema = { properties: {} }
@@ -189,11 +190,11 @@ function umbrellaValues(services: ServiceInfo[]): string {
   text += stringify({ [OPERATOR_CHART]: { enabled: true } })
   // The Service keeps the route table's name (web:8080), which the Ingress and the gateway's WEB_URLS use.
   text += `\n# ${WEB_CHART}: the web app at /; every key of charts/${WEB_CHART}/values.yaml can be set here.\n`
-  text += stringify({ [WEB_CHART]: { enabled: true, fullnameOverride: webRoute().service } })
+  text += stringify({ [WEB_CHART]: { enabled: true, fullnameOverride: web.service } })
   return text
 }
 
-function umbrellaReadme(services: ServiceInfo[]): string {
+function umbrellaReadme(services: ServiceInfo[], web: WebRoute): string {
   const schema = umbrellaSchema(services)
   const own: JsonSchema = { properties: {} }
   for (const [key, child] of Object.entries(schema.properties ?? {})) {
@@ -202,7 +203,7 @@ function umbrellaReadme(services: ServiceInfo[]): string {
   const rows = services
     .map((s) => `| \`${s.chart}\` | [charts/${s.chart}](../${s.chart}) | ${s.port} | \`${s.chart}.enabled\` |`)
     .join('\n')
-  return readmeFromTemplate('umbrella-chart.md', { UMBRELLA, rows, OPERATOR_CHART, WEB_CHART, web_port: webRoute().port, GENERATED, values_table: valuesTable(own) })
+  return readmeFromTemplate('umbrella-chart.md', { UMBRELLA, rows, OPERATOR_CHART, WEB_CHART, web_port: web.port, GENERATED, values_table: valuesTable(own) })
 }
 
 /** The umbrella without Kong and Strimzi: the gateway in front, the dev Kafka behind. */
@@ -249,10 +250,11 @@ ${stringify(local)}`
 export function generatedFiles(): Record<string, string> {
   const table = readRouteTable()
   const services = chartedServices(table)
+  const web = webRoute(table)
   const files: Record<string, string> = {}
   for (const svc of services) Object.assign(files, serviceChart(svc))
   Object.assign(files, operatorChartFiles({ jwksUrl: authJwksUrl(services), version: CHART_VERSION, libVersion: LIB_VERSION, generated: GENERATED }))
-  Object.assign(files, webChartFiles({ port: webRoute().port, version: CHART_VERSION, libVersion: LIB_VERSION, generated: GENERATED }))
+  Object.assign(files, webChartFiles({ port: web.port, version: CHART_VERSION, libVersion: LIB_VERSION, generated: GENERATED }))
   const umbrella = `charts/${UMBRELLA}`
   const umbrellaChart = {
     apiVersion: 'v2',
@@ -274,7 +276,7 @@ export function generatedFiles(): Record<string, string> {
     ],
   }
   files[`${umbrella}/Chart.yaml`] = `# ${GENERATED}\n${stringify(umbrellaChart, { lineWidth: 0 })}`
-  files[`${umbrella}/values.yaml`] = umbrellaValues(services)
+  files[`${umbrella}/values.yaml`] = umbrellaValues(services, web)
   files[`${umbrella}/ci/default-values.yaml`] = '# Chart defaults: all services, dev Postgres, Kong routes.\n{}\n'
   const production: Record<string, unknown> = {
     global: { imageRegistry: 'registry.example.com' },
@@ -298,7 +300,7 @@ export function generatedFiles(): Record<string, string> {
   minimal[WEB_CHART] = { enabled: false }
   files[`${umbrella}/ci/minimal-values.yaml`] = `# auth-service alone, no Ingress.\n${stringify(minimal)}`
   files[`${umbrella}/values.schema.json`] = json(umbrellaSchema(services))
-  files[`${umbrella}/README.md`] = umbrellaReadme(services)
+  files[`${umbrella}/README.md`] = umbrellaReadme(services, web)
   files[`${umbrella}/files/routes.yaml`] = readFileSync(routesFile, 'utf8')
   files[`${umbrella}/files/topics.txt`] = allTopicSpecs()
     .map((t) => `${t.name} ${t.partitions} ${t.retentionMs}`)
@@ -310,15 +312,7 @@ export function generatedFiles(): Record<string, string> {
   for (const target of imageTargets(table)) {
     files[`services/${target.dir}/Dockerfile`] = target.kind === 'static' ? webDockerfile(target) : dockerfile(target)
   }
-  if (table.web) {
-    files['services/web/nginx/nginx.conf'] = nginxConf(table.web.port)
-    files[`services/web/nginx/headers/${WEB_HEADERS_FILE}`] =
-      `# ${GENERATED}
-# The gateway's browser security headers (services/gateway/src/security-headers.ts); the web chart
-# mounts its own copy, from its values (securityHeaders), over this folder.
-${securityHeadersConf(webSecurityHeaders())}
-`
-  }
+  Object.assign(files, webServerFiles(web.port, GENERATED))
   files['compose.yaml'] = `# ${GENERATED}\n# Local stack without a cluster (docs/kubernetes.md): docker compose up --build; API on localhost:8000 (Kong).\n${stringify(composeFile(services, table.web), { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' })}`
   files['k8s/kong/kong.yml'] = `# ${GENERATED}\n# DB-less Kong configuration for compose.yaml, from api/routes.yaml.\n${stringify(kongDeclarative(table), { lineWidth: 0 })}`
   files['k8s/strimzi/topics.yaml'] = `# ${GENERATED}\n# One KafkaTopic per topic of packages/events/src/topics.ts, dead-letter topics included.\n${yamlDocs(kafkaTopics())}`

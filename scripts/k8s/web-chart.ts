@@ -14,6 +14,7 @@ import {
   libSchema,
   list,
   obj,
+  pdbValues,
   podPlacementValues,
   resources,
   str,
@@ -54,10 +55,7 @@ export function webValuesSchema(port: number): JsonSchema {
     headersFile: str('its file name', WEB_HEADERS_FILE, { const: WEB_HEADERS_FILE }),
     resources: resources('web container', ['10m', '200m'], ['16Mi', '64Mi']),
     ...podPlacementValues(),
-    podDisruptionBudget: obj('PodDisruptionBudget', {
-      enabled: bool('create a PDB', true),
-      maxUnavailable: int('pods that may be down during voluntary disruptions', 1, { minimum: 1 }),
-    }),
+    podDisruptionBudget: pdbValues(),
     networkPolicy: obj('NetworkPolicy: the ingress controller and the listed apps in, nothing out', {
       enabled: bool('create a NetworkPolicy', true),
       ingressControllerNamespace: str('namespace of the ingress controller (Kong) allowed in', 'kong'),
