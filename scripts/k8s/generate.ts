@@ -153,6 +153,33 @@ function umbrellaSchema(services: ServiceInfo[]): JsonSchema {
         resources: resources('Kafka container', ['100m', '1'], ['768Mi', '1Gi']),
       },
     ),
+    expenseTracker: obj(
+      "the release's ExpenseTracker (templates/expense-tracker.yaml), reconciled by the operator: its spec is made from these values and files/routes.yaml. Needs operator.enabled",
+      {
+        enabled: bool('render it (the operator then owns the Strimzi topics and users and the rate-limit KongPlugins)', true),
+        kafka: obj('the Strimzi Kafka cluster', { clusterName: str('its name (strimzi.io/cluster of topics and users)', KAFKA_CLUSTER, { minLength: 1 }) }),
+        topics: obj("every KafkaTopic of the event kit's list", {
+          partitions: int('partitions of the event topics (can only grow)', 6, { minimum: 1, maximum: 1000 }),
+          replicas: int('replicas of every topic', 1, { minimum: 1, maximum: 10 }),
+          minInSyncReplicas: int('min.insync.replicas (at most replicas)', 1, { minimum: 1, maximum: 10 }),
+          retentionHours: int("retention of the event topics in hours; 0 = each topic's own from the event kit", 0, { minimum: 0, maximum: 87600 }),
+          deadLetterRetentionHours: int('retention of the dead-letter topics in hours', 720, { minimum: 1, maximum: 87600 }),
+        }),
+        signingKeys: obj("auth-service's signing keys", {
+          rotationPeriodHours: int('rotate this often; 0 = never on a schedule (annotate the ExpenseTracker with expenses-tracker.io/rotate-keys to rotate now)', 720, {
+            minimum: 0,
+            maximum: 87600,
+          }),
+          retainOldKeysMinutes: int('keep a rotated key published this long (auth-service keeps it at least its token lifetime + 5 min)', 20, {
+            minimum: 1,
+            maximum: 525600,
+          }),
+        }),
+        rateLimits: obj('rate-limit tiers: one per route of files/routes.yaml (and the web app), at the route\'s perMinute unless overridden', {
+          perMinute: { type: 'object', description: 'tier (route name) -> requests per minute per client', default: {}, additionalProperties: { type: 'integer', minimum: 1 } },
+        }),
+      },
+    ),
     tests: obj('`helm test` pods calling the API through the Kong proxy (or the gateway)', {
       proxyUrl: str('Kong proxy (or gateway) base URL as seen from inside the cluster', 'http://kong-gateway-proxy.kong.svc.cluster.local'),
       image: imageSchema('test (curl)', 'docker.io', 'curlimages/curl', '8.17.0'),
@@ -167,7 +194,7 @@ function umbrellaSchema(services: ServiceInfo[]): JsonSchema {
     description: `${what}: every key of charts/${chart}/values.yaml, checked by charts/${chart}/values.schema.json`,
   })
   for (const svc of services) own[svc.chart] = subchart(svc.chart, `${svc.chart} subchart values`)
-  own[OPERATOR_CHART] = subchart(OPERATOR_CHART, 'credentials operator values (Kong jwt credentials from the JWKS)')
+  own[OPERATOR_CHART] = subchart(OPERATOR_CHART, 'operator values (the ExpenseTracker controller and the Kong jwt credentials)')
   own[WEB_CHART] = subchart(WEB_CHART, 'web app values (nginx serving services/web behind the Ingress at /)')
   return { $schema: 'http://json-schema.org/draft-07/schema#', title: `${UMBRELLA} values`, ...obj(`${UMBRELLA} values`, own) }
 }
@@ -186,7 +213,7 @@ function umbrellaValues(services: ServiceInfo[], web: WebRoute): string {
     text += `\n# ${svc.chart}: every key of charts/${svc.chart}/values.yaml can be set here.\n`
     text += stringify({ [svc.chart]: { enabled: true, fullnameOverride: svc.chart } })
   }
-  text += `\n# ${OPERATOR_CHART}: keeps Kong's jwt credentials in sync with auth-service's JWKS; every key of charts/${OPERATOR_CHART}/values.yaml can be set here.\n`
+  text += `\n# ${OPERATOR_CHART}: reconciles the ExpenseTracker and keeps Kong's jwt credentials in step with the JWKS; every key of charts/${OPERATOR_CHART}/values.yaml can be set here.\n`
   text += stringify({ [OPERATOR_CHART]: { enabled: true } })
   // The Service keeps the route table's name (web:8080), which the Ingress and the gateway's WEB_URLS use.
   text += `\n# ${WEB_CHART}: the web app at /; every key of charts/${WEB_CHART}/values.yaml can be set here.\n`
@@ -316,7 +343,7 @@ export function generatedFiles(): Record<string, string> {
   files['compose.yaml'] = `# ${GENERATED}\n# Local stack without a cluster (docs/kubernetes.md): docker compose up --build; API on localhost:8000 (Kong).\n${stringify(composeFile(services, table.web), { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' })}`
   files['k8s/kong/kong.yml'] = `# ${GENERATED}\n# DB-less Kong configuration for compose.yaml, from api/routes.yaml.\n${stringify(kongDeclarative(table), { lineWidth: 0 })}`
   files['k8s/strimzi/topics.yaml'] = `# ${GENERATED}\n# One KafkaTopic per topic of packages/events/src/topics.ts, dead-letter topics included.\n${yamlDocs(kafkaTopics())}`
-  files['k8s/strimzi/users.yaml'] = `# ${GENERATED}\n# One SCRAM-SHA-512 KafkaUser per service, ACLs from producers/consumers in topics.ts.\n${yamlDocs(kafkaUsers(services.map((s) => s.chart)))}`
+  files['k8s/strimzi/users.yaml'] = `# ${GENERATED}\n# One SCRAM-SHA-512 KafkaUser per service, ACLs from producers/consumers in topics.ts.\n${yamlDocs(kafkaUsers())}`
   return files
 }
 

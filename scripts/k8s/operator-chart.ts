@@ -15,12 +15,15 @@ import {
   list,
   metricsValues,
   obj,
+  pdbValues,
   podPlacementValues,
   resources,
   str,
   stringMap,
   valuesTable,
 } from './chart-values.js'
+import { stringify } from 'yaml'
+import { expenseTrackerCrd, TRACKER } from '../../services/operator/src/tracker/crd.js'
 import { readmeFromTemplate } from './readmes.js'
 
 export const OPERATOR_CHART = 'operator'
@@ -51,6 +54,15 @@ export function operatorValuesSchema(jwksUrl: string): JsonSchema {
       }),
       ingressClass: str('KONG_INGRESS_CLASS: kubernetes.io/ingress.class of the KongConsumer', 'kong', { minLength: 1 }),
     }),
+    replicaCount: int('replicas; only the one holding the Lease acts, the others take over within leaderElection.leaseDurationSeconds', 2, {
+      minimum: 1,
+    }),
+    leaderElection: obj('leader election on a Lease named like the chart (LEADER_ELECTION)', {
+      enabled: bool('act only while holding the Lease; required for replicaCount > 1', true),
+      leaseDurationSeconds: int('LEASE_DURATION_MS / 1000: the longest a standby waits after the leader dies', 15, { minimum: 2, maximum: 300 }),
+      retryPeriodSeconds: int('LEASE_RETRY_MS / 1000: how often the leader renews and standbys retry', 2, { minimum: 1, maximum: 60 }),
+    }),
+    podDisruptionBudget: pdbValues(),
     resources: resources('operator container', ['20m', '200m'], ['96Mi', '192Mi']),
     ...podPlacementValues(),
     serviceAccount: obj('ServiceAccount (its token is mounted: the operator calls the Kubernetes API)', {
@@ -59,7 +71,7 @@ export function operatorValuesSchema(jwksUrl: string): JsonSchema {
       annotations: stringMap('annotations'),
     }),
     rbac: obj('namespaced Role + RoleBinding', {
-      create: bool('create them (secrets: get/list/watch/create/update/patch/delete; kongconsumers: get/list/create/patch/update)', true),
+      create: bool('create them (the rules and their reasons are in templates/_operator.tpl)', true),
     }),
     networkPolicy: obj('NetworkPolicy (ingress only; egress to the apiserver is cluster-specific)', {
       enabled: bool('create a NetworkPolicy', true),
@@ -80,11 +92,20 @@ export function operatorChartFiles(options: { jwksUrl: string; version: string; 
     metrics: { serviceMonitor: { enabled: true, labels: { release: 'prometheus' } } },
     resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
   }
-  const minimal = { networkPolicy: { enabled: false }, serviceAccount: { create: false, name: 'existing-operator' }, rbac: { create: false } }
+  const minimal = {
+    networkPolicy: { enabled: false },
+    serviceAccount: { create: false, name: 'existing-operator' },
+    rbac: { create: false },
+    replicaCount: 1,
+    leaderElection: { enabled: false },
+  }
   const readme = readmeFromTemplate('operator-chart.md', { OPERATOR_PORT, OPERATOR_CHART, generated, values_table: valuesTable(schema) })
-  return libChartFiles({
+  const crd = `# ${generated} Source: services/operator/src/tracker/crd.ts.\n# Helm installs crds/ before the templates, on install only (never upgraded or deleted by Helm).\n${stringify(expenseTrackerCrd(), { lineWidth: 0 })}`
+  return {
+    ...libChartFiles({
     name: OPERATOR_CHART,
-    description: "Keeps Kong's jwt credentials (Secrets + a KongConsumer) in sync with auth-service's rotating signing keys (services/operator).",
+    description:
+      "Reconciles the release's ExpenseTracker (Strimzi topics and users, Kong rate limits, signing-key rotation, status) and keeps Kong's jwt credentials in step with auth-service's JWKS (services/operator).",
     version,
     libVersion,
     generated,
@@ -94,5 +115,7 @@ export function operatorChartFiles(options: { jwksUrl: string; version: string; 
     defaultComment: 'Chart defaults.',
     production: { comment: 'Pinned digest, ServiceMonitor, larger limits.', values: production },
     minimal: { comment: 'Existing ServiceAccount and RBAC, no NetworkPolicy.', values: minimal },
-  })
+    }),
+    [`charts/${OPERATOR_CHART}/crds/${TRACKER.plural}.${TRACKER.group}.yaml`]: crd,
+  }
 }

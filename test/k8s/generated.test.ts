@@ -11,7 +11,7 @@ import { allTopicSpecs } from '../../packages/events/src/topics.js'
 import { generatedFiles, staleFiles } from '../../scripts/k8s/generate.js'
 import { kongDeclarative } from '../../scripts/k8s/kong.js'
 import { readRouteTable } from '../../scripts/k8s/routes.js'
-import { aclsFor } from '../../scripts/k8s/strimzi.js'
+import { aclsForService as aclsFor } from '../../scripts/k8s/strimzi.js'
 import { kubeconform, parseObjects, repoRoot } from './helpers.js'
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8')

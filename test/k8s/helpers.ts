@@ -4,10 +4,11 @@
  * A missing tool is a failure with instructions, never a skip: CI must install them.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseAllDocuments } from 'yaml'
+import { crdSchemas } from '../../scripts/k8s/gen-crd-schemas.js'
 import { repoRoot } from '../../scripts/k8s/routes.js'
 
 export { repoRoot }
@@ -127,6 +128,28 @@ export interface Validation {
  * kubeconform -strict against the generated Kubernetes schemas and the schemas made from the real
  * CRDs; a kind without a schema is a problem, not a skip.
  */
+let ownCrdSchemaDir: string | undefined
+
+/**
+ * Strict schemas of the project's own CRDs (charts/<chart>/crds/*.yaml, e.g. the ExpenseTracker), made
+ * once per test process the same way as the third-party ones, so a manifest of our own kinds is checked too.
+ */
+function ownCrdSchemas(): string {
+  if (ownCrdSchemaDir) return ownCrdSchemaDir
+  const dir = mkdtempSync(join(tmpdir(), 'own-crd-schemas-'))
+  for (const chart of readdirSync(join(repoRoot, 'charts'))) {
+    const crds = join(repoRoot, 'charts', chart, 'crds')
+    if (!existsSync(crds)) continue
+    for (const file of readdirSync(crds).filter((f) => f.endsWith('.yaml'))) {
+      for (const { path, schema } of crdSchemas(readFileSync(join(crds, file), 'utf8'), file)) {
+        mkdirSync(join(dir, path, '..'), { recursive: true })
+        writeFileSync(join(dir, path), JSON.stringify(schema))
+      }
+    }
+  }
+  return (ownCrdSchemaDir = dir)
+}
+
 export function kubeconform(yamlText: string, extraSchemaLocations: string[] = []): Validation {
   const args = [
     '-strict',
@@ -137,6 +160,8 @@ export function kubeconform(yamlText: string, extraSchemaLocations: string[] = [
     `${installed(K8S_SCHEMAS)}/{{ .ResourceKind }}{{ .KindSuffix }}.json`,
     '-schema-location',
     `${installed(CRD_SCHEMAS)}/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`,
+    '-schema-location',
+    `${ownCrdSchemas()}/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`,
     ...extraSchemaLocations.flatMap((l) => ['-schema-location', l]),
     '-',
   ]

@@ -7,6 +7,8 @@
 import t from 'tap'
 import { kongPlugins, webMethods } from '../../scripts/k8s/kong.js'
 import { parseRouteTable, readRouteTable, type RouteTable } from '../../scripts/k8s/routes.js'
+import { rateLimitPlugins } from '../../services/operator/src/tracker/resources.js'
+import type { RateLimitTier } from '../../services/operator/src/tracker/crd.js'
 import { type K8sObject, render } from './helpers.js'
 
 interface IngressSpec {
@@ -20,7 +22,15 @@ export function routeProblems(objects: readonly K8sObject[], table: RouteTable):
   const ports = new Map([...table.services, ...(table.web ? [[table.web.service, { port: table.web.port }] as const] : [])])
   const problems: string[] = []
   const ingresses = objects.filter((o) => o.kind === 'Ingress')
-  const plugins = new Map(objects.filter((o) => o.kind === 'KongPlugin').map((o) => [o.metadata.name, o]))
+  // With an ExpenseTracker the operator makes the rate-limit plugins: what it would apply (the same
+  // builder, tiers defaulted as the CRD does) stands in for them.
+  const operatorPlugins = objects
+    .filter((o) => o.kind === 'ExpenseTracker')
+    .flatMap((o) => {
+      const tiers = ((o.spec as { rateLimits?: { tiers?: RateLimitTier[] } }).rateLimits?.tiers ?? []).map((tier) => ({ ...tier, limitBy: tier.limitBy ?? 'ip' }))
+      return rateLimitPlugins(o.metadata.name, tiers, {}) satisfies K8sObject[]
+    })
+  const plugins = new Map([...objects, ...operatorPlugins].filter((o) => o.kind === 'KongPlugin').map((o) => [o.metadata.name, o]))
   if (ingresses.length !== routes.length) problems.push(`${ingresses.length} Ingresses for ${routes.length} routes`)
   for (const route of routes) {
     const matching = ingresses.filter((i) => i.metadata.labels?.['expenses-tracker/route'] === route.name)
@@ -62,6 +72,28 @@ t.test('every route of api/routes.yaml has exactly its Ingress, backend, auth pl
   const withoutWeb = render('expenses-tracker', ['--set', 'web.enabled=false'])
   const { web: _web, ...apiOnly } = table
   t.same(routeProblems(withoutWeb, apiOnly), [], 'web.enabled=false drops its Ingress only')
+})
+
+t.test('the rate limits have exactly one owner: the ExpenseTracker (operator) by default, else the chart', async (t) => {
+  const table = readRouteTable()
+  const rateLimits = (objects: readonly K8sObject[]) => objects.filter((o) => o.kind === 'KongPlugin' && o.plugin === 'rate-limiting')
+  const withTracker = render('expenses-tracker')
+  const tracker = withTracker.filter((o) => o.kind === 'ExpenseTracker')
+  t.equal(tracker.length, 1, 'one ExpenseTracker for the release')
+  t.same(rateLimits(withTracker), [], 'the chart renders no rate-limit plugin the operator owns')
+  const tiers = (tracker[0]?.spec as { rateLimits: { tiers: RateLimitTier[] } }).rateLimits.tiers
+  t.same(tiers.map((tier) => tier.name).sort(), [...table.routes.map((r) => r.name), 'web'].sort(), 'one tier per route and the web app')
+
+  const overridden = render('expenses-tracker', ['--set', 'expenseTracker.rateLimits.perMinute.auth-login=25'])
+  const login = (overridden.find((o) => o.kind === 'ExpenseTracker')?.spec as { rateLimits: { tiers: RateLimitTier[] } }).rateLimits.tiers.find((x) => x.name === 'auth-login')
+  t.equal(login?.perMinute, 25, 'a tier is overridden by name from the values')
+
+  for (const off of [['--set', 'expenseTracker.enabled=false'], ['--set', 'operator.enabled=false']]) {
+    const objects = render('expenses-tracker', off)
+    t.equal(objects.filter((o) => o.kind === 'ExpenseTracker').length, 0, `${off[1]}: no ExpenseTracker`)
+    t.equal(rateLimits(objects).length, table.routes.length + 1, `${off[1]}: the chart renders every rate limit itself`)
+    t.same(routeProblems(objects, table), [], `${off[1]}: still exactly the route table`)
+  }
 })
 
 t.test('a rendered chart that disagrees with the route table is reported', async (t) => {

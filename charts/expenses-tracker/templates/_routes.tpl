@@ -13,6 +13,17 @@ auth: required - the shared jwt plugin.
 {{- define "expenses.plugin.bodyLimit" -}}{{ printf "%s-%s-body-limit" .ctx.Release.Name .route.name }}{{- end -}}
 {{- define "expenses.plugin.jwt" -}}{{ printf "%s-jwt" .Release.Name }}{{- end -}}
 
+{{/* "true" when the release has an ExpenseTracker: the operator then owns the rate-limit KongPlugins. */}}
+{{- define "expenses.tracker.enabled" -}}
+{{- if and .Values.operator.enabled .Values.expenseTracker.enabled -}}true{{- end -}}
+{{- end -}}
+
+{{/* A subchart's object names: its fullnameOverride (the umbrella sets one per service), else <release>-<chart>. */}}
+{{- define "expenses.subchart.fullname" -}}
+{{- $values := index .ctx.Values .chart -}}
+{{- $values.fullnameOverride | default (printf "%s-%s" .ctx.Release.Name .chart) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
 {{- define "expenses.route.perMinute" -}}
 {{- int (dig "rateLimit" "perMinute" .table.defaults.rateLimit.perMinute .route) -}}
 {{- end -}}

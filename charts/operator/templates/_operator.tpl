@@ -1,9 +1,11 @@
 {{/*
-The credentials operator (services/operator): one replica that keeps Kong's jwt credentials in sync with
+The operator (services/operator): reconciles the release's ExpenseTracker (Strimzi topics and users, Kong
+rate-limit plugins, signing-key rotation, status) and keeps Kong's jwt credentials in sync with
 auth-service's JWKS. Unlike the services it talks to the Kubernetes API, so its ServiceAccount token is
-mounted, and its Role is the least it needs in its own namespace: Secrets (the credentials it writes and
-watches), KongConsumers (the consumer listing them) and a `get` of its own ConfigMap (the owner of both).
-No ClusterRole: it never leaves the namespace.
+mounted, and its Role is the least it needs in its own namespace, each rule saying why. It runs
+replicaCount replicas of which only the one holding the Lease acts (leader election); a
+PodDisruptionBudget keeps one up during node drains. No ClusterRole: it never leaves the namespace (the
+ExpenseTracker CRD itself is installed by Helm from crds/).
 */}}
 {{- define "operator.all" -}}
 {{- $parts := list
@@ -12,6 +14,7 @@ No ClusterRole: it never leaves the namespace.
   (include "operator.configmap" .)
   (include "lib.service" .)
   (include "operator.deployment" .)
+  (include "operator.pdb" .)
   (include "operator.networkPolicy" .)
   (include "lib.serviceMonitor" .) -}}
 {{- range $parts }}
@@ -63,6 +66,45 @@ rules:
   - apiGroups: [configuration.konghq.com]
     resources: [kongconsumers]
     verbs: [get, list, create, patch, update]
+  # The ExpenseTracker: watched, its finalizer added and removed (patch), its status written.
+  - apiGroups: [expenses-tracker.io]
+    resources: [expensetrackers]
+    verbs: [get, list, watch, patch]
+  - apiGroups: [expenses-tracker.io]
+    resources: [expensetrackers/status]
+    verbs: [get, patch]
+  # Owner references with blockOwnerDeletion need update on the owner's finalizers subresource.
+  - apiGroups: [expenses-tracker.io]
+    resources: [expensetrackers/finalizers]
+    verbs: [update]
+  # What a tracker owns: applied server-side (patch; create is a patch too), watched for drift, pruned.
+  - apiGroups: [kafka.strimzi.io]
+    resources: [kafkatopics, kafkausers]
+    verbs: [get, list, watch, create, patch, delete]
+  - apiGroups: [configuration.konghq.com]
+    resources: [kongplugins]
+    verbs: [get, list, watch, create, patch, delete]
+  # The Deployments whose availability the tracker's Ready reports, and auth-service's pod template that
+  # the rotation Job runs in: read only.
+  - apiGroups: [apps]
+    resources: [deployments]
+    verbs: [get, list, watch]
+  # The signing-key rotation Job (auth-service's own rotate-keys), watched for its outcome.
+  - apiGroups: [batch]
+    resources: [jobs]
+    verbs: [get, list, watch, create]
+  # `kubectl describe expensetracker` shows an Event for every change.
+  - apiGroups: [""]
+    resources: [events]
+    verbs: [create]
+  # Leader election. create cannot be limited by name (the name is in the body); the rest can.
+  - apiGroups: [coordination.k8s.io]
+    resources: [leases]
+    verbs: [create]
+  - apiGroups: [coordination.k8s.io]
+    resources: [leases]
+    resourceNames: [{{ include "lib.names.fullname" . }}]
+    verbs: [get, update]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
@@ -98,6 +140,10 @@ data:
   KONG_CONSUMER_NAME: {{ .Values.kong.consumerName | quote }}
   KONG_INGRESS_CLASS: {{ .Values.kong.ingressClass | quote }}
   SYNC_INTERVAL_MS: {{ .Values.syncIntervalMs | quote }}
+  LEADER_ELECTION: {{ .Values.leaderElection.enabled | quote }}
+  LEASE_NAME: {{ include "lib.names.fullname" . }}
+  LEASE_DURATION_MS: {{ mul .Values.leaderElection.leaseDurationSeconds 1000 | quote }}
+  LEASE_RETRY_MS: {{ mul .Values.leaderElection.retryPeriodSeconds 1000 | quote }}
   # This ConfigMap itself owns the Secrets and the KongConsumer the operator writes (garbage-collected on uninstall).
   OPERATOR_OWNER_CONFIGMAP: {{ include "lib.names.fullname" . }}
   {{- /* OPERATOR_NAMESPACE is not set: the operator reads its pod's namespace from the token mount. */}}
@@ -112,14 +158,23 @@ metadata:
   labels:
     {{- include "lib.labels.standard" (list .) | nindent 4 }}
 spec:
-  # Exactly one: the operator has no leader election, and two would only race each other's writes.
-  replicas: 1
+  {{- if and (gt (int .Values.replicaCount) 1) (not .Values.leaderElection.enabled) }}
+  {{- fail "operator: replicaCount > 1 needs leaderElection.enabled (two replicas without a Lease would both act)" }}
+  {{- end }}
+  # Only the replica holding the Lease acts; the others stand by to take over within the lease duration.
+  replicas: {{ .Values.replicaCount }}
   revisionHistoryLimit: 5
   selector:
     matchLabels:
       {{- include "lib.labels.matchLabels" (list .) | nindent 6 }}
   strategy:
+    {{- if .Values.leaderElection.enabled }}
+    type: RollingUpdate
+    rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }
+    {{- else }}
+    # Without a Lease two pods must never overlap.
     type: Recreate
+    {{- end }}
   template:
     metadata:
       {{- include "lib.pod.metadata" (dict "ctx" . "checksumName" "checksum/config" "checksum" (include "operator.configmap" .)) | nindent 6 }}
@@ -138,6 +193,11 @@ spec:
           envFrom:
             - configMapRef:
                 name: {{ include "lib.names.fullname" . }}
+          env:
+            # This replica's identity in the Lease.
+            - name: POD_NAME
+              valueFrom:
+                fieldRef: { fieldPath: metadata.name }
           startupProbe:
             httpGet: { path: /healthz, port: http }
             periodSeconds: 2
@@ -147,8 +207,9 @@ spec:
             periodSeconds: 10
             timeoutSeconds: 2
             failureThreshold: 3
-          # Not ready while the JWKS or the apiserver cannot be reached: no traffic depends on it, but
-          # `kubectl get pods` and alerts on readiness then show a credentials sync that is stuck.
+          # The leader is not ready while the JWKS or the apiserver cannot be reached: no traffic depends
+          # on it, but `kubectl get pods` and alerts on readiness then show a sync that is stuck. A standby
+          # is ready: it is healthy and waiting.
           readinessProbe:
             httpGet: { path: /readyz, port: http }
             periodSeconds: 10
@@ -165,6 +226,12 @@ spec:
         - name: tmp
           emptyDir:
             sizeLimit: 16Mi
+{{- end -}}
+
+{{- define "operator.pdb" -}}
+{{- if and .Values.podDisruptionBudget.enabled (gt (int .Values.replicaCount) 1) -}}
+{{ include "lib.pdb" . }}
+{{- end -}}
 {{- end -}}
 
 {{/*

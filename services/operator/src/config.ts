@@ -34,6 +34,11 @@ export const operatorConfigSchema = extendConfigSchema({
   SYNC_INTERVAL_MS: Type.Integer({ minimum: 100, default: 30_000, description: 'Full reconcile period' }),
   JWKS_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000, description: 'Time limit of one JWKS fetch' }),
   RETRY_MAX_MS: Type.Integer({ minimum: 100, default: 30_000, description: 'Longest backoff between failed reconciles' }),
+  LEADER_ELECTION: Type.Boolean({ default: true, description: 'Act only while holding the Lease, so several replicas never act at once' }),
+  LEASE_NAME: Type.String({ pattern: DNS_1123_SUBDOMAIN, maxLength: 253, default: 'expenses-operator', description: 'The coordination.k8s.io Lease the replicas compete for' }),
+  LEASE_DURATION_MS: Type.Integer({ minimum: 2_000, default: 15_000, description: 'How long a Lease not renewed stays its holder\'s: the longest a standby waits after the leader dies' }),
+  LEASE_RETRY_MS: Type.Integer({ minimum: 200, default: 2_000, description: 'How often the leader renews and a standby retries' }),
+  POD_NAME: Type.Optional(Type.String({ minLength: 1, maxLength: 253, description: 'This replica\'s identity in the Lease (the chart sets the pod name); default: hostname and pid' })),
 })
 
 export type OperatorConfig = Static<typeof operatorConfigSchema> & { OPERATOR_NAMESPACE: string }

@@ -5,6 +5,7 @@ import { JwksError } from './jwks.js'
 import { describeKubeError } from './kubernetes.js'
 import { managedSelector } from './naming.js'
 import { KubernetesError, type ReconcileResult, type Reconciler } from './reconciler.js'
+import type { KeyState } from './tracker/reconcile.js'
 
 export interface OperatorOptions {
   reconciler: Pick<Reconciler, 'reconcile'>
@@ -17,6 +18,8 @@ export interface OperatorOptions {
   registry: Registry
   /** Shortest backoff after a failure. Default 500 ms. */
   retryBaseMs?: number
+  /** Called after a pass whose outcome differs from the previous one's (keys changed, JWKS lost or back). */
+  onKeyStateChange?: () => void
 }
 
 type Outcome = 'ok' | 'conflict' | 'jwks_error' | 'kubernetes_error' | 'error'
@@ -33,7 +36,7 @@ interface DependencyState {
  * Passes never overlap. /readyz reports whether the last pass reached the JWKS and the apiserver.
  */
 export class CredentialOperator {
-  private readonly stopController = new AbortController()
+  private stopController = new AbortController()
   private wake: (() => void) | undefined
   private pending = false
   private loopDone: Promise<void> | undefined
@@ -79,10 +82,19 @@ export class CredentialOperator {
     return this.lastResult
   }
 
+  /** Starts both loops; after stop() it may start again (a replica that regains leadership). */
   start(): void {
     if (this.loopDone) return
+    this.stopController = new AbortController()
     this.loopDone = this.loop()
     this.watchDone = this.watchLoop()
+  }
+
+  /** What the ExpenseTracker status reports about the signing keys. */
+  keyState(): KeyState {
+    if (!this.jwks.ok) return { ok: false, published: this.lastResult?.credentials.length ?? 0, message: `JWKS: ${this.jwks.message}` }
+    if (!this.kubernetes.ok) return { ok: false, published: this.lastResult?.credentials.length ?? 0, message: `Kong credentials: ${this.kubernetes.message}` }
+    return { ok: true, published: this.lastResult?.credentials.length ?? 0, message: 'in step with the JWKS' }
   }
 
   /** Asks for a pass as soon as the current one (if any) ends. */
@@ -97,6 +109,7 @@ export class CredentialOperator {
     this.wake?.()
     this.watchAbort?.abort()
     await Promise.all([this.loopDone, this.watchDone])
+    this.loopDone = this.watchDone = undefined
   }
 
   private get stopped(): boolean {
@@ -126,6 +139,13 @@ export class CredentialOperator {
   }
 
   private async runOnce(): Promise<Outcome> {
+    const before = JSON.stringify(this.keyState())
+    const outcome = await this.pass()
+    if (JSON.stringify(this.keyState()) !== before) this.options.onKeyStateChange?.()
+    return outcome
+  }
+
+  private async pass(): Promise<Outcome> {
     const { logger } = this.options
     try {
       const result = await this.options.reconciler.reconcile(this.stopController.signal)

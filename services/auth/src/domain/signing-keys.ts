@@ -140,3 +140,14 @@ export class SigningKeys {
     this.loadedAt = Date.now()
   }
 }
+
+/** Slack past a token's lifetime for clocks and in-flight requests before its key leaves the JWKS. */
+export const ROTATION_MARGIN_SECONDS = 300
+
+/**
+ * How long a rotated key stays published: what was asked (RETAIN_OLD_KEY_SECONDS), but never less than a
+ * token's lifetime plus the margin - retiring a key sooner would reject tokens that are still valid.
+ */
+export function retentionSeconds(config: { ACCESS_TOKEN_TTL_SECONDS: number; RETAIN_OLD_KEY_SECONDS?: number | undefined }): number {
+  return Math.max(config.ACCESS_TOKEN_TTL_SECONDS + ROTATION_MARGIN_SECONDS, config.RETAIN_OLD_KEY_SECONDS ?? 0)
+}
