@@ -35,6 +35,7 @@ export class LeaderElector {
   private leading: AbortController | undefined
   private observed: { record: string; at: number } | undefined
   private lastRenew = 0
+  private rounds = 0
 
   constructor(private readonly options: LeaderElectionOptions) {
     this.api = options.kubeConfig.makeApiClient(CoordinationV1Api)
@@ -42,6 +43,11 @@ export class LeaderElector {
 
   get isLeader(): boolean {
     return this.leading !== undefined
+  }
+
+  /** Whether a round has completed yet: until then this replica does not know whether it leads. */
+  get decided(): boolean {
+    return this.rounds > 0
   }
 
   start(): void {
@@ -63,6 +69,8 @@ export class LeaderElector {
       let held = false
       try {
         held = await this.tryAcquireOrRenew()
+        // Only a round that reached the Lease decides anything (a standby knows it is one).
+        this.rounds++
       } catch (err) {
         logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'leader election: Lease request failed')
       }

@@ -53,12 +53,20 @@ export class OperatorRuntime {
     return this.elector ? this.elector.isLeader : true
   }
 
-  /** A standby is ready (it serves and waits); the leader is ready once its credential loop has synced. */
+  /**
+   * The leader is ready once its credential loop has synced; a standby is ready once it knows it is one
+   * (it serves and waits); before the first election round nobody knows yet.
+   */
   get readinessChecks(): ReadinessChecks {
-    const checks = this.credentials.readinessChecks
-    return Object.fromEntries(
-      Object.entries(checks).map(([name, check]) => [name, () => (this.isLeader ? check() : undefined)]),
-    ) as ReadinessChecks
+    const checks: ReadinessChecks = {
+      leaderElection: () => {
+        if (this.elector && !this.elector.decided) throw new Error('leader election: first round not done yet')
+      },
+    }
+    for (const [name, check] of Object.entries(this.credentials.readinessChecks)) {
+      checks[name] = () => (this.isLeader ? check() : undefined)
+    }
+    return checks
   }
 
   start(): void {

@@ -31,7 +31,7 @@ t.test('the running operator syncs at start, is ready, and exports its metrics',
   const { app } = await startOperator(t, { kubeConfig, namespace, jwksUrl: issuer.jwksUrl })
   await waitFor(async () => (await readyz(app)).status === 200, { what: 'ready' })
   t.same(await managedKids(clients, namespace), [issuer.signingKid])
-  t.same((await readyz(app)).body.checks, { jwks: 'ok', kubernetes: 'ok' })
+  t.same((await readyz(app)).body.checks, { leaderElection: 'ok', jwks: 'ok', kubernetes: 'ok' })
   t.equal(await metric(app, /^operator_managed_credentials\{/), 1)
   t.equal(await metric(app, /^operator_reconciles_total\{outcome="ok"/), 1)
   t.equal(await metric(app, /^operator_credential_changes_total\{action="created"/), 1)

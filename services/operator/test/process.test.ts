@@ -1,27 +1,11 @@
-import { spawn } from 'node:child_process'
-import path from 'node:path'
 import t from 'tap'
 import { freePorts, startRotatingTokenIssuer, waitFor } from '@expenses/testing'
-import { managedKids, newNamespace, startControlPlane } from './helper.js'
+import { managedKids, newNamespace, startControlPlane, startMain } from './helper.js'
 
 // src/main.ts as a real process (the image's `node dist/main.js`), talking to the real apiserver
 // through a kubeconfig named by KUBECONFIG.
 const { kube, clients } = await startControlPlane(t)
-const main = path.resolve(import.meta.dirname, '../src/main.ts')
-
 const freePort = async (): Promise<number> => (await freePorts(1))[0]!
-
-function startMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import=tsx', '--conditions=@expenses/source', main], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, exited, output: () => output }
-}
 
 t.test('the process syncs, serves its probes and stops gracefully on SIGTERM with exit code 0', async (t) => {
   const namespace = await newNamespace(clients)

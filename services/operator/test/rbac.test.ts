@@ -66,7 +66,13 @@ t.test("with the chart's Role and RoleBinding the ServiceAccount can run every s
 t.test('the whole operator runs as the ServiceAccount: its watch is allowed and repairs a deleted Secret', async (t) => {
   const namespace = await newNamespace(clients)
   const token = await installChartRbac(namespace, { binding: true })
-  const { app } = await startOperator(t, { kubeConfig: loadKubeConfig(kube.kubeconfigFor(token, `operator-loop-${namespace}`)), namespace, jwksUrl: issuer.jwksUrl })
+  // The Lease the chart's ConfigMap names, which is the one Lease the Role lets it read and renew.
+  const { app } = await startOperator(t, {
+    kubeConfig: loadKubeConfig(kube.kubeconfigFor(token, `operator-loop-${namespace}`)),
+    namespace,
+    jwksUrl: issuer.jwksUrl,
+    env: { LEASE_NAME: 'ops-operator' },
+  })
   await waitFor(async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode === 200, { what: 'ready as the ServiceAccount' })
   const name = secretNameForKid(CONSUMER, issuer.signingKid)
   await clients.core.deleteNamespacedSecret({ namespace, name })

@@ -120,16 +120,18 @@ export const specSchema = {
   type: 'object',
   description: 'The platform around the release: Kafka topics and users, signing-key rotation, rate limits.',
   properties: {
+    // Whole objects as defaults, not {}: the apiserver checks a default against the object's CEL rules
+    // before the nested defaults fill it in.
     kafka: {
       type: 'object',
-      default: {},
+      default: DEFAULT_SPEC.kafka,
       properties: {
         clusterName: { type: 'string', description: 'The Strimzi Kafka cluster (strimzi.io/cluster label of topics and users)', pattern: DNS_LABEL, maxLength: 63, default: 'expenses-kafka' },
       },
     },
     topics: {
       type: 'object',
-      default: {},
+      default: DEFAULT_SPEC.topics,
       description: "One KafkaTopic per topic of the event kit's list (dead-letter topics included)",
       properties: {
         partitions: {
@@ -145,7 +147,7 @@ export const specSchema = {
     },
     signingKeys: {
       type: 'object',
-      default: {},
+      default: DEFAULT_SPEC.signingKeys,
       properties: {
         rotationPeriodHours: int("How often auth-service's signing key is rotated (0 = never on a schedule)", 0, 87600, 720),
         retainOldKeysMinutes: int(
@@ -165,7 +167,7 @@ export const specSchema = {
     },
     rateLimits: {
       type: 'object',
-      default: {},
+      default: DEFAULT_SPEC.rateLimits,
       properties: {
         tiers: {
           type: 'array',

@@ -293,11 +293,13 @@ export class TrackerReconciler {
     else if (rotation.problem) degraded = ['KeyRotationFailed', rotation.problem]
     else if (deployments.missing.length > 0) degraded = ['DeploymentMissing', `Deployments not found: ${deployments.missing.join(', ')}`]
 
-    let waiting: [string, string] | undefined
-    if (topics.waiting.length > 0) waiting = ['WaitingForTopics', `${topics.total - topics.ready} of ${topics.total} KafkaTopics not Ready yet (the Strimzi topic operator makes them)`]
-    else if (users.waiting.length > 0) waiting = ['WaitingForUsers', `${users.total - users.ready} of ${users.total} KafkaUsers not Ready yet (the Strimzi user operator makes them)`]
-    else if (deployments.unavailable.length > 0) waiting = ['WaitingForDeployments', `Deployments not available yet: ${deployments.unavailable.join(', ')}`]
-    else if (rotation.jobState === 'running') waiting = ['RotatingSigningKey', `rotation Job ${rotation.lastJob ?? ''} running`]
+    // Everything on its way, in the order it usually resolves; the reason is the first, the message lists all.
+    const pending: [string, string][] = []
+    if (topics.waiting.length > 0) pending.push(['WaitingForTopics', `${topics.total - topics.ready} of ${topics.total} KafkaTopics not Ready yet (the Strimzi topic operator makes them)`])
+    if (users.waiting.length > 0) pending.push(['WaitingForUsers', `${users.total - users.ready} of ${users.total} KafkaUsers not Ready yet (the Strimzi user operator makes them)`])
+    if (deployments.unavailable.length > 0) pending.push(['WaitingForDeployments', `Deployments not available yet: ${deployments.unavailable.join(', ')}`])
+    if (rotation.jobState === 'running') pending.push(['RotatingSigningKey', `rotation Job ${rotation.lastJob ?? ''} running`])
+    const waiting: [string, string] | undefined = pending[0] ? [pending[0][0], pending.map(([, message]) => message).join('; ')] : undefined
 
     const generation = tracker.metadata.generation ?? 0
     const previous = tracker.status?.conditions ?? []
