@@ -157,6 +157,10 @@ function umbrellaSchema(services: ServiceInfo[]): JsonSchema {
       "the release's ExpenseTracker (templates/expense-tracker.yaml), reconciled by the operator: its spec is made from these values and files/routes.yaml. Needs operator.enabled",
       {
         enabled: bool('render it (the operator then owns the Strimzi topics and users and the rate-limit KongPlugins)', true),
+        keepOnUninstall: bool(
+          'helm.sh/resource-policy: keep, so `helm uninstall` leaves the tracker and its topics (with their events); `kubectl delete expensetracker <release>` removes them',
+          true,
+        ),
         kafka: obj('the Strimzi Kafka cluster', { clusterName: str('its name (strimzi.io/cluster of topics and users)', KAFKA_CLUSTER, { minLength: 1 }) }),
         topics: obj("every KafkaTopic of the event kit's list", {
           partitions: int('partitions of the event topics (can only grow)', 6, { minimum: 1, maximum: 1000 }),

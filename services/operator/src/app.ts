@@ -33,8 +33,20 @@ export async function buildOperatorApp(options: { config: OperatorConfig; kubeCo
     ingressClass: config.KONG_INGRESS_CLASS,
     ownerConfigMap: config.OPERATOR_OWNER_CONFIGMAP,
   })
-  let trackers: TrackerController | undefined
-  const credentials = new CredentialOperator({
+  const clients = trackerClients(kubeConfig)
+  const identity = config.POD_NAME ?? 'operator'
+  // The two loops know each other through closures, called only once both exist.
+  const trackers: TrackerController = new TrackerController({
+    kubeConfig,
+    namespace,
+    registry,
+    logger,
+    resyncMs: config.SYNC_INTERVAL_MS,
+    retryBaseMs: 500,
+    retryMaxMs: config.RETRY_MAX_MS,
+    reconciler: new TrackerReconciler({ clients, namespace, logger, keyState: () => credentials.keyState(), events: new EventRecorder(clients.core, logger, identity) }),
+  })
+  const credentials: CredentialOperator = new CredentialOperator({
     reconciler,
     kubeConfig,
     namespace,
@@ -44,19 +56,7 @@ export async function buildOperatorApp(options: { config: OperatorConfig; kubeCo
     logger,
     registry,
     // The trackers' status reports the keys: look again when they change.
-    onKeyStateChange: () => trackers?.enqueueAll(),
-  })
-  const clients = trackerClients(kubeConfig)
-  const identity = config.POD_NAME ?? 'operator'
-  trackers = new TrackerController({
-    kubeConfig,
-    namespace,
-    registry,
-    logger,
-    resyncMs: config.SYNC_INTERVAL_MS,
-    retryBaseMs: 500,
-    retryMaxMs: config.RETRY_MAX_MS,
-    reconciler: new TrackerReconciler({ clients, namespace, logger, keyState: () => credentials.keyState(), events: new EventRecorder(clients.core, logger, identity) }),
+    onKeyStateChange: () => trackers.enqueueAll(),
   })
   const operator = new OperatorRuntime(credentials, trackers, { config, kubeConfig, logger, registry })
   const app = await buildApp({

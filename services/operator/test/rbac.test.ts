@@ -1,16 +1,18 @@
 import t from 'tap'
-import { CoreV1Api, loadAllYaml, RbacAuthorizationV1Api, type V1ConfigMap, type V1Role, type V1RoleBinding, type V1ServiceAccount } from '@kubernetes/client-node'
+import { CoordinationV1Api, CoreV1Api, loadAllYaml, RbacAuthorizationV1Api, type V1ConfigMap, type V1Role, type V1RoleBinding, type V1ServiceAccount } from '@kubernetes/client-node'
 import { startRotatingTokenIssuer, waitFor } from '@expenses/testing'
 import { helm, KUBE_VERSION } from '../../../test/k8s/helpers.js'
 import { apiStatus, kubeClients } from '../src/kubernetes.js'
 import { KubernetesError } from '../src/reconciler.js'
 import { secretNameForKid } from '../src/naming.js'
+import { ROTATE_NOW_ANNOTATION } from '../src/tracker/rotation.js'
+import { trackerApi } from './tracker-helper.js'
 import { CONSUMER, loadKubeConfig, managedKids, managedSecrets, newNamespace, readConsumer, reconcilerFor, startControlPlane, startOperator } from './helper.js'
 
 // The generated chart's ServiceAccount, Role and RoleBinding applied to a real apiserver running RBAC, and
 // the operator's reconcile run with that ServiceAccount's own token: proves the Role grants enough, and
 // that it grants nothing outside the release namespace.
-const { kube, clients, kubeConfig } = await startControlPlane(t)
+const { kube, clients, kubeConfig } = await startControlPlane(t, ['kongConsumers', 'kongPlugins', 'kafkaTopics', 'kafkaUsers', 'expenseTrackers'])
 const issuer = await startRotatingTokenIssuer()
 t.teardown(() => issuer.close())
 
@@ -121,4 +123,53 @@ t.test('when the KongConsumer cannot be updated, the retired key\'s Secret is no
   await t.rejects(reconciler.reconcile(), { name: 'KubernetesError', message: /update KongConsumer .*HTTP 403/ })
   t.same(await managedKids(clients, namespace), [oldKid, rotating.signingKid].sort(), 'the old credential is still there')
   t.equal((await readConsumer(clients, namespace))?.credentials?.length, 2, 'and still listed')
+})
+
+t.test('no rule of the chart grants "*", in any values file, and there is no ClusterRole', async (t) => {
+  const files = ['ci/default-values.yaml', 'ci/production-values.yaml', 'ci/minimal-values.yaml']
+  let rules = 0
+  for (const file of files) {
+    const rendered = helm(['template', 'ops', 'charts/operator', '-f', `charts/operator/${file}`, '--kube-version', KUBE_VERSION])
+    t.equal(rendered.code, 0, rendered.stderr)
+    const objects = loadAllYaml(rendered.stdout) as { kind: string; rules?: { apiGroups?: string[]; resources?: string[]; verbs?: string[] }[] }[]
+    t.notOk(objects.some((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding'), `${file}: namespaced only`)
+    for (const rule of objects.filter((o) => o.kind === 'Role').flatMap((o) => o.rules ?? [])) {
+      rules++
+      const wildcard = [...(rule.apiGroups ?? []), ...(rule.resources ?? []), ...(rule.verbs ?? [])].filter((v) => v.includes('*'))
+      t.same(wildcard, [], `${file}: ${JSON.stringify(rule)} grants no wildcard`)
+    }
+  }
+  t.ok(rules > 10, `${rules} rules checked`)
+})
+
+t.test('the ExpenseTracker controller runs as the ServiceAccount: apply, status, Events, the rotation Job, the Lease, cleanup', async (t) => {
+  const namespace = await newNamespace(clients)
+  const token = await installChartRbac(namespace, { binding: true })
+  const api = trackerApi(kubeConfig, namespace)
+  await api.deployment('auth-service', { available: true })
+  await startOperator(t, {
+    kubeConfig: loadKubeConfig(kube.kubeconfigFor(token, `operator-tracker-${namespace}`)),
+    namespace,
+    jwksUrl: issuer.jwksUrl,
+    env: { LEASE_NAME: 'ops-operator' },
+  })
+  await api.create('ops', { rateLimits: { tiers: [{ name: 'login', perMinute: 10 }] }, deployments: ['auth-service'] }, { [ROTATE_NOW_ANNOTATION]: 'check' })
+  const tracker = await waitFor(
+    async () => {
+      const now = await api.read('ops')
+      return now?.status?.keys?.lastRotationJob && api.condition(now, 'Degraded')?.status === 'False' ? now : undefined
+    },
+    { what: 'reconciled as the ServiceAccount', timeoutMs: 30_000 },
+  )
+  t.equal(api.condition(tracker, 'Ready')?.reason, 'WaitingForTopics', 'nothing refused: only Strimzi is missing, as everywhere here')
+  t.equal((await api.list('KafkaTopic', 'ops')).length, 10)
+  t.equal((await api.list('KafkaUser', 'ops')).length, 4)
+  t.equal((await api.list('KongPlugin', 'ops')).length, 1)
+  t.equal((await api.jobs('ops')).length, 1, 'the Job was created')
+  t.ok((await api.events('ops')).length > 0, 'Events were written')
+  const lease = await kubeConfig.makeApiClient(CoordinationV1Api).readNamespacedLease({ name: 'ops-operator', namespace })
+  t.ok(lease.spec?.holderIdentity, 'the Lease was taken')
+  await api.remove('ops')
+  await waitFor(async () => (await api.read('ops')) === undefined, { what: 'cleaned up and released', timeoutMs: 20_000 })
+  t.same(await api.list('KafkaTopic', 'ops'), [])
 })
