@@ -26,6 +26,7 @@ export const KINDS = [
   'apps/v1/StatefulSet',
   'autoscaling/v2/HorizontalPodAutoscaler',
   'batch/v1/Job',
+  'coordination.k8s.io/v1/Lease',
   'networking.k8s.io/v1/Ingress',
   'networking.k8s.io/v1/NetworkPolicy',
   'policy/v1/PodDisruptionBudget',

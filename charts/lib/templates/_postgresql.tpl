@@ -138,7 +138,8 @@ spec:
     matchLabels:
       {{- include "lib.labels.matchLabels" (list . "postgresql") | nindent 6 }}
   policyTypes: [Ingress, Egress]
-  # Only the service and its migration Job may connect; Postgres itself needs no egress.
+  # Only the service, its migration Job and the operator's rotate-keys Job (auth-service's signing-key
+  # rotation, run in the service's own pod template) may connect; Postgres itself needs no egress.
   ingress:
     - from:
         - podSelector:
@@ -147,6 +148,9 @@ spec:
         - podSelector:
             matchLabels:
               {{- include "lib.labels.matchLabels" (list . "migrate") | nindent 14 }}
+        - podSelector:
+            matchLabels:
+              {{- include "lib.labels.matchLabels" (list . "rotate-keys") | nindent 14 }}
       ports:
         - { port: 5432, protocol: TCP }
   egress: []

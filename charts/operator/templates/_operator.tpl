@@ -12,6 +12,7 @@ ExpenseTracker CRD itself is installed by Helm from crds/).
   (include "operator.serviceAccount" .)
   (include "operator.rbac" .)
   (include "operator.configmap" .)
+  (include "operator.lease" .)
   (include "lib.service" .)
   (include "operator.deployment" .)
   (include "operator.pdb" .)
@@ -97,10 +98,8 @@ rules:
   - apiGroups: [""]
     resources: [events]
     verbs: [create]
-  # Leader election. create cannot be limited by name (the name is in the body); the rest can.
-  - apiGroups: [coordination.k8s.io]
-    resources: [leases]
-    verbs: [create]
+  # Leader election on the Lease this chart creates (so uninstalling removes it): read and renewed by
+  # name only. No create: it would have to be granted for every name.
   - apiGroups: [coordination.k8s.io]
     resources: [leases]
     resourceNames: [{{ include "lib.names.fullname" . }}]
@@ -147,6 +146,20 @@ data:
   # This ConfigMap itself owns the Secrets and the KongConsumer the operator writes (garbage-collected on uninstall).
   OPERATOR_OWNER_CONFIGMAP: {{ include "lib.names.fullname" . }}
   {{- /* OPERATOR_NAMESPACE is not set: the operator reads its pod's namespace from the token mount. */}}
+{{- end -}}
+
+{{/* The replicas' Lease, created empty by Helm: the operator only reads and renews it (the Role has no create). */}}
+{{- define "operator.lease" -}}
+{{- if .Values.leaderElection.enabled -}}
+apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata:
+  name: {{ include "lib.names.fullname" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "lib.labels.standard" (list .) | nindent 4 }}
+spec: {}
+{{- end -}}
 {{- end -}}
 
 {{- define "operator.deployment" -}}

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { CoordinationV1Api, CoreV1Api, loadAllYaml, RbacAuthorizationV1Api, type V1ConfigMap, type V1Role, type V1RoleBinding, type V1ServiceAccount } from '@kubernetes/client-node'
+import { CoordinationV1Api, CoreV1Api, loadAllYaml, RbacAuthorizationV1Api, type V1ConfigMap, type V1Lease, type V1Role, type V1RoleBinding, type V1ServiceAccount } from '@kubernetes/client-node'
 import { startRotatingTokenIssuer, waitFor } from '@expenses/testing'
 import { helm, KUBE_VERSION } from '../../../test/k8s/helpers.js'
 import { apiStatus, kubeClients } from '../src/kubernetes.js'
@@ -27,7 +27,10 @@ async function installChartRbac(namespace: string, options: { binding: boolean }
   const role = objects.find((o) => o.kind === 'Role') as V1Role
   const binding = objects.find((o) => o.kind === 'RoleBinding') as V1RoleBinding
   const configMap = objects.find((o) => o.kind === 'ConfigMap') as V1ConfigMap
+  const lease = objects.find((o) => o.kind === 'Lease') as V1Lease
   await core.createNamespacedConfigMap({ namespace, body: configMap })
+  // The chart creates the Lease; the Role may only read and renew it.
+  await kubeConfig.makeApiClient(CoordinationV1Api).createNamespacedLease({ namespace, body: lease })
   await core.createNamespacedServiceAccount({ namespace, body: account })
   await rbac.createNamespacedRole({ namespace, body: role })
   if (options.binding) await rbac.createNamespacedRoleBinding({ namespace, body: binding })
