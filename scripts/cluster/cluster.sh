@@ -467,9 +467,10 @@ install_chart() {
   recycle_volumes
   bash "$ROOT/scripts/k8s/helm-deps.sh" >/dev/null
   kubectl apply -f "$ROOT/k8s/dev/namespaces.yaml" >/dev/null
-  # The Strimzi objects are applied so the real API server checks them against the real CRDs; no Strimzi
-  # operator runs here (the chart's dev Kafka serves the services instead, see k8s/values/local-cluster.yaml).
-  kubectl -n "$NAMESPACE" apply -f "$ROOT/k8s/strimzi/" >/dev/null
+  # The Strimzi Kafka is applied so the real API server checks it against the real CRD; its topics and users
+  # are the release's ExpenseTracker's, made by the operator. No Strimzi operator runs here (the chart's dev
+  # Kafka serves the services instead, see k8s/values/local-cluster.yaml).
+  kubectl -n "$NAMESPACE" apply -f "$ROOT/k8s/strimzi/kafka.yaml" >/dev/null
   log "helm upgrade --install $RELEASE (k8s/values/local-cluster.yaml${CLUSTER_VALUES:+ + $CLUSTER_VALUES}) --wait"
   helm upgrade --install "$RELEASE" "$ROOT/charts/expenses-tracker" -n "$NAMESPACE" \
     -f "$ROOT/k8s/values/local-cluster.yaml" ${CLUSTER_VALUES:+-f "$CLUSTER_VALUES"} --wait --timeout 15m >"$LOGS/helm.log" 2>&1 ||
