@@ -28,7 +28,10 @@ export default tseslint.config(
     // tap tracks the subtests it is handed (t.test returns a promise tap itself awaits in order).
     files: ['**/test/**/*.ts', '**/*.test.ts'],
     rules: {
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafePromises: [{ from: 'package', name: 'PromiseWithSubtest', package: '@tapjs/core' }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafePromises: [{ from: 'package', name: 'PromiseWithSubtest', package: '@tapjs/core' }] },
+      ],
     },
   },
   {

@@ -63,7 +63,9 @@ try {
   const system = await startSystem({
     infraEnv: infra.env,
     gatewayPort: Number(process.env.GATEWAY_PORT ?? 8080),
-    ports: Object.fromEntries(serviceProcesses.flatMap((s) => (process.env[envName(s.name, 'PORT')] ? [[s.name, Number(process.env[envName(s.name, 'PORT')])]] : []))),
+    ports: Object.fromEntries(
+      serviceProcesses.flatMap((s) => (process.env[envName(s.name, 'PORT')] ? [[s.name, Number(process.env[envName(s.name, 'PORT')])]] : [])),
+    ),
     instances: Object.fromEntries(serviceProcesses.map((s) => [s.name, Number(process.env[envName(s.name, 'INSTANCES')] ?? 1)])),
     pretty,
     webRoot,

@@ -32,13 +32,7 @@ process.on('SIGINT', () => (interrupted = true))
 process.on('SIGTERM', () => (interrupted = true))
 
 /** Runs a command; stdout is passed through and, if `capture` is given, also handed to it. */
-function run(
-  command: string,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-  capture?: (chunk: string) => void,
-  quiet = false,
-): Promise<number> {
+function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, capture?: (chunk: string) => void, quiet = false): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: repoRoot, env, stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'] })
     child.stdout?.setEncoding('utf8')
@@ -65,7 +59,13 @@ async function tapBuildIsCurrent(): Promise<boolean> {
     return false
   }
   const signature = /export const signature = `([^`]*)`/.exec(built)?.[1]
-  const normalise = (list: string): string => list.split('\n').map((l) => l.trim()).filter(Boolean).sort().join('\n')
+  const normalise = (list: string): string =>
+    list
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .sort()
+      .join('\n')
   return signature !== undefined && normalise(signature) === normalise(configured)
 }
 
@@ -132,6 +132,7 @@ async function main(): Promise<{ code: number; line: string }> {
     ['generate', 'TEST_SKIP_GENERATE', 'npm', ['run', 'generate', '--workspaces', '--if-present']],
     ['typecheck', 'TEST_SKIP_TYPECHECK', bin('tsc'), ['-p', 'tsconfig.check.json']],
     ['lint', 'TEST_SKIP_LINT', bin('eslint'), ['.']],
+    ['formatting', 'TEST_SKIP_LINT', bin('prettier'), ['--check', '--log-level', 'warn', '.']],
     ['unused dependencies', 'TEST_SKIP_LINT', bin('tsx'), ['scripts/lint/unused-dependencies.ts']],
   ]
   for (const [name, skip, command, args] of steps) {
@@ -180,7 +181,10 @@ async function main(): Promise<{ code: number; line: string }> {
     // everything else has finished.
     let listed = ''
     await run(bin('tap'), ['list'], tapEnv, (chunk) => (listed += chunk), true)
-    const files = listed.split('\n').map((l) => l.trim()).filter(Boolean)
+    const files = listed
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
     const fault = files.filter((f) => FAULT_TEST.test(f))
     const cluster = files.filter((f) => CLUSTER_TEST.test(f))
     phase(`tests (tap${fault.length + cluster.length > 0 ? `, without the ${fault.length} fault and ${cluster.length} cluster test file(s)` : ''})`)
@@ -195,10 +199,10 @@ async function main(): Promise<{ code: number; line: string }> {
     if (cluster.length > 0 && !interrupted) results.push(...(await clusterPhase(cluster, extra, tapEnv)))
   }
   const tapCode = results.find((r) => r.code !== 0)?.code ?? 0
-  const summary = results.reduce(
-    (sum, r) => ({ pass: sum.pass + (r.summary?.pass ?? 0), fail: sum.fail + (r.summary?.fail ?? (r.code === 0 ? 0 : 1)) }),
-    { pass: 0, fail: 0 },
-  )
+  const summary = results.reduce((sum, r) => ({ pass: sum.pass + (r.summary?.pass ?? 0), fail: sum.fail + (r.summary?.fail ?? (r.code === 0 ? 0 : 1)) }), {
+    pass: 0,
+    fail: 0,
+  })
 
   if ((started.postgres || started.kafka) && !flag('INFRA_KEEP')) {
     phase('stopping the infrastructure this run started (INFRA_KEEP=1 keeps it)')

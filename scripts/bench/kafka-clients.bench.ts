@@ -36,7 +36,14 @@ if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set: run through
 
 const run = randomBytes(3).toString('hex')
 // A parsed-expense-sized JSON value, keyed by one of 64 users (so spread over the partitions).
-const value = JSON.stringify({ eventId: '00000000-0000-4000-8000-000000000000', type: 'debit', amount: '1250.00', currency: 'INR', merchant: 'SWIGGY', padding: 'x'.repeat(300) })
+const value = JSON.stringify({
+  eventId: '00000000-0000-4000-8000-000000000000',
+  type: 'debit',
+  amount: '1250.00',
+  currency: 'INR',
+  merchant: 'SWIGGY',
+  padding: 'x'.repeat(300),
+})
 const keyOf = (i: number) => `user-${i % 64}`
 
 const admin = new kafkajs.Kafka({ clientId: `bench-admin-${run}`, brokers, logLevel: kafkajs.logLevel.NOTHING }).admin()
@@ -133,7 +140,9 @@ try {
   for (const name of ['kafkajs', 'platformatic'] as const) {
     const p = best(results[name], 'produce')
     const c = best(results[name], 'consume')
-    console.log(`| ${name === 'kafkajs' ? 'kafkajs 2.2.4' : '@platformatic/kafka 2.12.1'} | ${p.toFixed(0)} | ${c.toFixed(0)} | ${(p / best(results.kafkajs, 'produce')).toFixed(2)} | ${(c / best(results.kafkajs, 'consume')).toFixed(2)} |`)
+    console.log(
+      `| ${name === 'kafkajs' ? 'kafkajs 2.2.4' : '@platformatic/kafka 2.12.1'} | ${p.toFixed(0)} | ${c.toFixed(0)} | ${(p / best(results.kafkajs, 'produce')).toFixed(2)} | ${(c / best(results.kafkajs, 'consume')).toFixed(2)} |`,
+    )
   }
 } finally {
   const created = (await admin.listTopics()).filter((t) => t.startsWith('bench.') && t.includes(run))

@@ -150,10 +150,16 @@ try {
   )
   const latencies = rows.map((r) => r.created_at.getTime() - (sent.get(r.message_id) ?? 0)).sort((a, b) => a - b)
 
-  const layout = Object.keys(instances).length ? `; instances: ${Object.entries(instances).map(([n, c]) => `${n}=${c}`).join(', ')}` : ''
+  const layout = Object.keys(instances).length
+    ? `; instances: ${Object.entries(instances)
+        .map(([n, c]) => `${n}=${c}`)
+        .join(', ')}`
+    : ''
   console.log(`\npipeline benchmark: ${total} messages in batches of 500 from ${users} user(s), then ${count} at ${rate}/s${layout}\n`)
   const row = (what: string, value: number, unit: string) =>
-    console.log(`| ${what} | ${value.toFixed(0)} ${unit} | ${(value / parserRate).toFixed(3)} | ${(value / insertRate).toFixed(2)} | ${(value / batchedInsertRate).toFixed(3)} |`)
+    console.log(
+      `| ${what} | ${value.toFixed(0)} ${unit} | ${(value / parserRate).toFixed(3)} | ${(value / insertRate).toFixed(2)} | ${(value / batchedInsertRate).toFixed(3)} |`,
+    )
   console.log('| measure | value | vs parser alone | vs single-row inserts | vs batched inserts |')
   console.log('|---|---|---|---|---|')
   row('parser alone (1 core, in process)', parserRate, 'msg/s')

@@ -41,10 +41,7 @@ export async function ensureInfra(opts: InfraOptions = {}): Promise<InfraHandle>
   fs.mkdirSync(paths.localDir, { recursive: true })
   return withLock(path.join(paths.localDir, 'infra.lock'), READY_TIMEOUT_MS * 2, async () => {
     // Both start in parallel: Kafka's JVM takes a few seconds, Postgres is quick.
-    const [pg, kafka] = await Promise.allSettled([
-      ensurePostgres(paths, ports.postgres, env),
-      ensureKafka(paths, ports.kafka, ports.kafkaController, env),
-    ])
+    const [pg, kafka] = await Promise.allSettled([ensurePostgres(paths, ports.postgres, env), ensureKafka(paths, ports.kafka, ports.kafkaController, env)])
     if (pg.status === 'rejected' || kafka.status === 'rejected') {
       if (pg.status === 'fulfilled' && pg.value.started) await stopPostgres(paths)
       if (kafka.status === 'fulfilled' && kafka.value.started) await stopKafka(paths)

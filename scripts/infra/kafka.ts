@@ -94,9 +94,15 @@ export function ensureKafkaJars(libDir: string, env: NodeJS.ProcessEnv = process
   console.error(`infra: fetching Kafka ${KAFKA_VERSION} jars from Maven Central (once) into ${libDir}`)
   const result = spawnSync(
     'mvn',
-    ['-q', '-B', '-f', path.join(versionDir, 'pom.xml'),
+    [
+      '-q',
+      '-B',
+      '-f',
+      path.join(versionDir, 'pom.xml'),
       'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
-      `-DoutputDirectory=${staging}`, '-DincludeScope=runtime'],
+      `-DoutputDirectory=${staging}`,
+      '-DincludeScope=runtime',
+    ],
     { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 },
   )
   fs.writeFileSync(log, `${result.stdout ?? ''}${result.stderr ?? ''}`)
@@ -157,12 +163,17 @@ logger.statechange.level = WARN
 
 function java(paths: InfraPaths, extra: readonly string[], mainClass: string, args: readonly string[]): string[] {
   return [
-    '-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-Djava.awt.headless=true',
+    '-Xms256m',
+    '-Xmx768m',
+    '-XX:+UseG1GC',
+    '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${paths.kafkaLog4jConfig}`,
     `-Dkafka.logs.dir=${path.join(paths.kafkaRoot, 'logs')}`,
     ...extra,
-    '-cp', path.join(paths.kafkaLibDir, '*'),
-    mainClass, ...args,
+    '-cp',
+    path.join(paths.kafkaLibDir, '*'),
+    mainClass,
+    ...args,
   ]
 }
 
@@ -179,9 +190,7 @@ function runStorageTool(paths: InfraPaths, args: readonly string[], env: NodeJS.
 function formatStorage(paths: InfraPaths, controllerPort: number, env: NodeJS.ProcessEnv): void {
   const formatFile = path.join(paths.kafkaRoot, 'format.json')
   if (fs.existsSync(path.join(paths.kafkaData, 'meta.properties'))) {
-    const formatted = fs.existsSync(formatFile)
-      ? (JSON.parse(fs.readFileSync(formatFile, 'utf8')) as { controllerPort?: number }).controllerPort
-      : undefined
+    const formatted = fs.existsSync(formatFile) ? (JSON.parse(fs.readFileSync(formatFile, 'utf8')) as { controllerPort?: number }).controllerPort : undefined
     if (formatted !== undefined && formatted !== controllerPort) {
       throw new InfraError(
         `the Kafka data in ${paths.kafkaData} was formatted for controller port ${formatted}, not ${controllerPort}; set LOCAL_KAFKA_PORT=${formatted - 1} or reset with \`tsx scripts/infra/cli.ts reset\``,
@@ -271,7 +280,10 @@ export async function ensureTopics(config: KafkaConfig, specs: readonly TopicSpe
         })),
       })
     }
-    await waitForLeaders(admin, missing.map((s) => s.name))
+    await waitForLeaders(
+      admin,
+      missing.map((s) => s.name),
+    )
     const present = specs.filter((s) => existing.has(s.name))
     if (present.length === 0) return
     const { topics } = await admin.fetchTopicMetadata({ topics: present.map((s) => s.name) })

@@ -207,16 +207,24 @@ export async function ensureLocalPostgres(paths: InfraPaths, port: number): Prom
     const pid = spawnDetached(
       postgres,
       [
-        '-D', paths.pgData,
-        '-p', String(port),
-        '-c', 'listen_addresses=127.0.0.1',
+        '-D',
+        paths.pgData,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
         // No unix socket: TCP only, so two checkouts never fight over /tmp or /var/run.
-        '-c', 'unix_socket_directories=',
+        '-c',
+        'unix_socket_directories=',
         // Throwaway development data: trade crash safety for test speed on small machines.
-        '-c', 'fsync=off',
-        '-c', 'synchronous_commit=off',
-        '-c', 'full_page_writes=off',
-        '-c', 'max_connections=300',
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=300',
       ],
       { logFile: paths.pgLog, pidFile: paths.pgPidFile, cwd: paths.pgRoot, ...ids },
     )

@@ -14,7 +14,10 @@ const SUMMARY = /^#\s*\{\s*total:\s*\d+[^}]*\}\s*$/
 
 /** The last summary line in `output`, or undefined if there is none. */
 export function parseTapSummary(output: string): TapSummary | undefined {
-  const line = output.split(/\r?\n/).reverse().find((l) => SUMMARY.test(l.trimEnd()))
+  const line = output
+    .split(/\r?\n/)
+    .reverse()
+    .find((l) => SUMMARY.test(l.trimEnd()))
   if (line === undefined) return undefined
   const count = (key: string): number => Number(new RegExp(`\\b${key}:\\s*(\\d+)`).exec(line)?.[1] ?? 0)
   return { total: count('total'), pass: count('pass'), fail: count('fail'), todo: count('todo'), skip: count('skip') }

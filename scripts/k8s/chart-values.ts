@@ -104,10 +104,7 @@ export function podPlacementValues(): Record<string, JsonSchema> {
 export function resources(what: string, cpu: [string, string], memory: [string, string]): JsonSchema {
   const pair = (kind: string, i: 0 | 1) =>
     obj(`${what} ${kind}`, { cpu: quantity(`CPU ${kind}`, cpu[i]), memory: quantity(`memory ${kind}`, memory[i]) }, ['cpu', 'memory'])
-  return obj(`${what}: explicit requests and limits (no presets)`, { requests: pair('requests', 0), limits: pair('limits', 1) }, [
-    'requests',
-    'limits',
-  ])
+  return obj(`${what}: explicit requests and limits (no presets)`, { requests: pair('requests', 0), limits: pair('limits', 1) }, ['requests', 'limits'])
 }
 
 export const imageSchema = (what: string, registry: string, repository: string, tag: string): JsonSchema =>
@@ -155,15 +152,9 @@ export function serviceValuesSchema(d: ServiceChartDefaults): JsonSchema {
     logLevel: str('LOG_LEVEL', 'info', { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] }),
     shutdownTimeoutMs: int("SHUTDOWN_TIMEOUT_MS: the service's own drain budget", 10000, { minimum: 1000 }),
     preStopSleepSeconds: int('pause before SIGTERM so endpoint removal reaches Kong first', 5),
-    terminationGracePeriodSeconds: int(
-      '0 = preStopSleepSeconds + ceil(shutdownTimeoutMs/1000) + 5; a value not above that sum fails the render',
-      0,
-    ),
+    terminationGracePeriodSeconds: int('0 = preStopSleepSeconds + ceil(shutdownTimeoutMs/1000) + 5; a value not above that sum fails the render', 0),
     devMode: obj('live-update dev loop (Tilt) - never in production', {
-      enabled: bool(
-        'node --watch restarts on synced dist/ changes; the root filesystem is then writable so Tilt can sync',
-        false,
-      ),
+      enabled: bool('node --watch restarts on synced dist/ changes; the root filesystem is then writable so Tilt can sync', false),
     }),
     env: stringMap('extra non-secret environment variables (ConfigMap)'),
     envFromSecrets: list('existing Secrets added with envFrom (extra credentials)', { type: 'string', minLength: 1 }),
@@ -185,11 +176,7 @@ export function serviceValuesSchema(d: ServiceChartDefaults): JsonSchema {
       enabled: bool('create NetworkPolicies', true),
       ingressControllerNamespace: str('namespace of the ingress controller (Kong) allowed in', 'kong'),
       prometheusNamespace: str('namespace of Prometheus, allowed to scrape /metrics', 'monitoring'),
-      allowFromApps: list(
-        'app.kubernetes.io/name of in-namespace clients allowed in',
-        { type: 'string', minLength: 1 },
-        [...d.allowFromApps],
-      ),
+      allowFromApps: list('app.kubernetes.io/name of in-namespace clients allowed in', { type: 'string', minLength: 1 }, [...d.allowFromApps]),
       authService: obj('auth-service pods reached for JWKS when auth.jwksUrl is set', {
         name: str('their app.kubernetes.io/name', d.authService.name),
         port: int('their port', d.authService.port, { minimum: 1, maximum: 65535 }),
@@ -225,10 +212,7 @@ export function serviceValuesSchema(d: ServiceChartDefaults): JsonSchema {
       auth: obj('database and login', {
         database: str('database name', d.database),
         username: str('login role', d.database),
-        existingSecret: str(
-          'Secret with the password (URL-safe characters); empty = a chart-made Secret with a DERIVED, dev-only password',
-          '',
-        ),
+        existingSecret: str('Secret with the password (URL-safe characters); empty = a chart-made Secret with a DERIVED, dev-only password', ''),
         passwordKey: str('key of the password in the Secret', 'password'),
       }),
       persistence: obj('data volume', {

@@ -29,9 +29,7 @@ const httpHealth = (port: number) => ({
 
 function topicCommands(specs: readonly TopicSpec[]): string {
   const bin = '/opt/kafka/bin/kafka-topics.sh --bootstrap-server kafka:9092'
-  return specs
-    .map((s) => `${bin} --create --if-not-exists --topic ${s.name} --partitions ${s.partitions} --config retention.ms=${s.retentionMs}`)
-    .join(' && ')
+  return specs.map((s) => `${bin} --create --if-not-exists --topic ${s.name} --partitions ${s.partitions} --config retention.ms=${s.retentionMs}`).join(' && ')
 }
 
 /** The web app's static server (services/web): its Service name and port, from the route table's `web`. */

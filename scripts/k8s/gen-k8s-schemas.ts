@@ -131,10 +131,7 @@ export function generate(spec: { definitions: Record<string, Schema> }): Map<str
     const apiVersion = group === '' ? version : `${group}/${version}`
     files.set(fileName({ group, version, kind }), {
       $schema: 'http://json-schema.org/draft-07/schema#',
-      allOf: [
-        { $ref: `${REF_PREFIX}${root}` },
-        { required: ['apiVersion', 'kind'], properties: { apiVersion: { const: apiVersion }, kind: { const: kind } } },
-      ],
+      allOf: [{ $ref: `${REF_PREFIX}${root}` }, { required: ['apiVersion', 'kind'], properties: { apiVersion: { const: apiVersion }, kind: { const: kind } } }],
       definitions,
     })
   }

@@ -68,7 +68,15 @@ function serviceChart(svc: ServiceInfo): Record<string, string> {
     migration: { enabled: false },
     kafka: { sasl: { enabled: false }, brokers: 'kafka:9092' },
   }
-  const readme = readmeFromTemplate('service-chart.md', { svc_chart: svc.chart, svc_pkg: svc.pkg, svc_dir: svc.dir, svc_port: svc.port, UMBRELLA, GENERATED, values_table: valuesTable(schema) })
+  const readme = readmeFromTemplate('service-chart.md', {
+    svc_chart: svc.chart,
+    svc_pkg: svc.pkg,
+    svc_dir: svc.dir,
+    svc_port: svc.port,
+    UMBRELLA,
+    GENERATED,
+    values_table: valuesTable(schema),
+  })
   return libChartFiles({
     name: svc.chart,
     description: `${svc.chart} (${svc.role}) of the expenses tracker (services/${svc.dir}), with an optional bundled Postgres.`,
@@ -138,7 +146,7 @@ function umbrellaSchema(services: ServiceInfo[]): JsonSchema {
       },
     ),
     devKafka: obj(
-      'a single-node KRaft Kafka for clusters without the Strimzi operator (dev only: plaintext, no SASL; set every service\'s kafka.sasl.enabled=false)',
+      "a single-node KRaft Kafka for clusters without the Strimzi operator (dev only: plaintext, no SASL; set every service's kafka.sasl.enabled=false)",
       {
         enabled: bool('deploy it', false),
         clusterName: str("the services' kafka.clusterName: the Service is <clusterName>-kafka-bootstrap:9092, as Strimzi names it", KAFKA_CLUSTER, {
@@ -170,17 +178,26 @@ function umbrellaSchema(services: ServiceInfo[]): JsonSchema {
           deadLetterRetentionHours: int('retention of the dead-letter topics in hours', 720, { minimum: 1, maximum: 87600 }),
         }),
         signingKeys: obj("auth-service's signing keys", {
-          rotationPeriodHours: int('rotate this often; 0 = never on a schedule (annotate the ExpenseTracker with expenses-tracker.io/rotate-keys to rotate now)', 720, {
-            minimum: 0,
-            maximum: 87600,
-          }),
+          rotationPeriodHours: int(
+            'rotate this often; 0 = never on a schedule (annotate the ExpenseTracker with expenses-tracker.io/rotate-keys to rotate now)',
+            720,
+            {
+              minimum: 0,
+              maximum: 87600,
+            },
+          ),
           retainOldKeysMinutes: int('keep a rotated key published this long (auth-service keeps it at least its token lifetime + 5 min)', 20, {
             minimum: 1,
             maximum: 525600,
           }),
         }),
-        rateLimits: obj('rate-limit tiers: one per route of files/routes.yaml (and the web app), at the route\'s perMinute unless overridden', {
-          perMinute: { type: 'object', description: 'tier (route name) -> requests per minute per client', default: {}, additionalProperties: { type: 'integer', minimum: 1 } },
+        rateLimits: obj("rate-limit tiers: one per route of files/routes.yaml (and the web app), at the route's perMinute unless overridden", {
+          perMinute: {
+            type: 'object',
+            description: 'tier (route name) -> requests per minute per client',
+            default: {},
+            additionalProperties: { type: 'integer', minimum: 1 },
+          },
         }),
       },
     ),
@@ -231,9 +248,7 @@ function umbrellaReadme(services: ServiceInfo[], web: WebRoute): string {
   for (const [key, child] of Object.entries(schema.properties ?? {})) {
     if (!subchartKeys(services).has(key) && key !== 'lib') (own.properties as Record<string, JsonSchema>)[key] = child
   }
-  const rows = services
-    .map((s) => `| \`${s.chart}\` | [charts/${s.chart}](../${s.chart}) | ${s.port} | \`${s.chart}.enabled\` |`)
-    .join('\n')
+  const rows = services.map((s) => `| \`${s.chart}\` | [charts/${s.chart}](../${s.chart}) | ${s.port} | \`${s.chart}.enabled\` |`).join('\n')
   return readmeFromTemplate('umbrella-chart.md', { UMBRELLA, rows, OPERATOR_CHART, WEB_CHART, web_port: web.port, GENERATED, values_table: valuesTable(own) })
 }
 
@@ -290,7 +305,8 @@ export function generatedFiles(): Record<string, string> {
   const umbrellaChart = {
     apiVersion: 'v2',
     name: UMBRELLA,
-    description: 'The whole expenses tracker in one release: the four services (with dev Postgres), the web app, the Kong credentials operator, Kong Ingress + plugins from api/routes.yaml, helm tests.',
+    description:
+      'The whole expenses tracker in one release: the four services (with dev Postgres), the web app, the Kong credentials operator, Kong Ingress + plugins from api/routes.yaml, helm tests.',
     type: 'application',
     version: CHART_VERSION,
     appVersion: CHART_VERSION,
@@ -324,7 +340,8 @@ export function generatedFiles(): Record<string, string> {
   }
   // The manual credential instead of the operator, so CI renders (and schema-checks) that path too.
   production[OPERATOR_CHART] = { enabled: false }
-  files[`${umbrella}/ci/production-values.yaml`] = `# External databases, autoscaling, ServiceMonitors, TLS host, a manual Kong JWT consumer instead of the operator.\n${stringify(production)}`
+  files[`${umbrella}/ci/production-values.yaml`] =
+    `# External databases, autoscaling, ServiceMonitors, TLS host, a manual Kong JWT consumer instead of the operator.\n${stringify(production)}`
   const minimal: Record<string, unknown> = { ingress: { enabled: false }, kong: { jwt: { enabled: false } } }
   for (const svc of services) minimal[svc.chart] = { enabled: svc.chart === 'auth-service' }
   minimal[OPERATOR_CHART] = { enabled: false }
@@ -344,10 +361,14 @@ export function generatedFiles(): Record<string, string> {
     files[`services/${target.dir}/Dockerfile`] = target.kind === 'static' ? webDockerfile(target) : dockerfile(target)
   }
   Object.assign(files, webServerFiles(web.port, GENERATED))
-  files['compose.yaml'] = `# ${GENERATED}\n# Local stack without a cluster (docs/kubernetes.md): docker compose up --build; API on localhost:8000 (Kong).\n${stringify(composeFile(services, table.web), { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' })}`
-  files['k8s/kong/kong.yml'] = `# ${GENERATED}\n# DB-less Kong configuration for compose.yaml, from api/routes.yaml.\n${stringify(kongDeclarative(table), { lineWidth: 0 })}`
-  files['k8s/strimzi/topics.yaml'] = `# ${GENERATED}\n# One KafkaTopic per topic of packages/events/src/topics.ts, dead-letter topics included.\n${yamlDocs(kafkaTopics())}`
-  files['k8s/strimzi/users.yaml'] = `# ${GENERATED}\n# One SCRAM-SHA-512 KafkaUser per service, ACLs from producers/consumers in topics.ts.\n${yamlDocs(kafkaUsers())}`
+  files['compose.yaml'] =
+    `# ${GENERATED}\n# Local stack without a cluster (docs/kubernetes.md): docker compose up --build; API on localhost:8000 (Kong).\n${stringify(composeFile(services, table.web), { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' })}`
+  files['k8s/kong/kong.yml'] =
+    `# ${GENERATED}\n# DB-less Kong configuration for compose.yaml, from api/routes.yaml.\n${stringify(kongDeclarative(table), { lineWidth: 0 })}`
+  files['k8s/strimzi/topics.yaml'] =
+    `# ${GENERATED}\n# One KafkaTopic per topic of packages/events/src/topics.ts, dead-letter topics included.\n${yamlDocs(kafkaTopics())}`
+  files['k8s/strimzi/users.yaml'] =
+    `# ${GENERATED}\n# One SCRAM-SHA-512 KafkaUser per service, ACLs from producers/consumers in topics.ts.\n${yamlDocs(kafkaUsers())}`
   return files
 }
 

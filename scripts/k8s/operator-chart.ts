@@ -103,18 +103,18 @@ export function operatorChartFiles(options: { jwksUrl: string; version: string; 
   const crd = `# ${generated} Source: services/operator/src/tracker/crd.ts.\n# Helm installs crds/ before the templates, on install only (never upgraded or deleted by Helm).\n${stringify(expenseTrackerCrd(), { lineWidth: 0 })}`
   return {
     ...libChartFiles({
-    name: OPERATOR_CHART,
-    description:
-      "Reconciles the release's ExpenseTracker (Strimzi topics and users, Kong rate limits, signing-key rotation, status) and keeps Kong's jwt credentials in step with auth-service's JWKS (services/operator).",
-    version,
-    libVersion,
-    generated,
-    schema,
-    readme,
-    template: { file: 'operator.yaml', include: 'operator.all' },
-    defaultComment: 'Chart defaults.',
-    production: { comment: 'Pinned digest, ServiceMonitor, larger limits.', values: production },
-    minimal: { comment: 'Existing ServiceAccount and RBAC, no NetworkPolicy.', values: minimal },
+      name: OPERATOR_CHART,
+      description:
+        "Reconciles the release's ExpenseTracker (Strimzi topics and users, Kong rate limits, signing-key rotation, status) and keeps Kong's jwt credentials in step with auth-service's JWKS (services/operator).",
+      version,
+      libVersion,
+      generated,
+      schema,
+      readme,
+      template: { file: 'operator.yaml', include: 'operator.all' },
+      defaultComment: 'Chart defaults.',
+      production: { comment: 'Pinned digest, ServiceMonitor, larger limits.', values: production },
+      minimal: { comment: 'Existing ServiceAccount and RBAC, no NetworkPolicy.', values: minimal },
     }),
     [`charts/${OPERATOR_CHART}/crds/${TRACKER.plural}.${TRACKER.group}.yaml`]: crd,
   }

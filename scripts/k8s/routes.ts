@@ -5,11 +5,7 @@
  */
 import { join } from 'node:path'
 // The gateway's loader: one parser (with its strict validation) for the local gateway and for Kong.
-import {
-  loadRouteTable,
-  parseRouteTable as parseValidated,
-  type RouteTable as ValidatedRouteTable,
-} from '../../services/gateway/src/route-table.js'
+import { loadRouteTable, parseRouteTable as parseValidated, type RouteTable as ValidatedRouteTable } from '../../services/gateway/src/route-table.js'
 
 export const repoRoot = join(import.meta.dirname, '..', '..')
 export const routesFile = join(repoRoot, 'api', 'routes.yaml')

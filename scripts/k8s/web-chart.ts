@@ -48,10 +48,12 @@ export function webValuesSchema(port: number): JsonSchema {
     uid: int('the unprivileged user the image runs as', WEB_UID, { minimum: 1 }),
     preStopSleepSeconds: int('pause before SIGQUIT so endpoint removal reaches the ingress first', 5, { minimum: 0 }),
     securityHeaders: headerMap(
-      'browser security headers on every answer (nginx add_header ... always); the defaults are the gateway\'s (services/gateway/src/security-headers.ts)',
+      "browser security headers on every answer (nginx add_header ... always); the defaults are the gateway's (services/gateway/src/security-headers.ts)",
       webSecurityHeaders(),
     ),
-    headersDir: str("where the headers ConfigMap is mounted (the image's nginx.conf includes headersFile from there)", WEB_HEADERS_DIR, { const: WEB_HEADERS_DIR }),
+    headersDir: str("where the headers ConfigMap is mounted (the image's nginx.conf includes headersFile from there)", WEB_HEADERS_DIR, {
+      const: WEB_HEADERS_DIR,
+    }),
     headersFile: str('its file name', WEB_HEADERS_FILE, { const: WEB_HEADERS_FILE }),
     resources: resources('web container', ['10m', '200m'], ['16Mi', '64Mi']),
     ...podPlacementValues(),

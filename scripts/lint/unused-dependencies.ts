@@ -46,9 +46,13 @@ export function workspaces(): string[] {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const problems = workspaces().flatMap((w) => unusedDependencies(w).map((dep) => `${relative(root, join(root, w, 'package.json'))}: ${dep} is listed but never imported`))
+  const problems = workspaces().flatMap((w) =>
+    unusedDependencies(w).map((dep) => `${relative(root, join(root, w, 'package.json'))}: ${dep} is listed but never imported`),
+  )
   if (problems.length > 0) {
-    console.error(`unused dependencies (remove them, or add them to IMPLICIT in scripts/lint/unused-dependencies.ts with the reason):\n  ${problems.join('\n  ')}`)
+    console.error(
+      `unused dependencies (remove them, or add them to IMPLICIT in scripts/lint/unused-dependencies.ts with the reason):\n  ${problems.join('\n  ')}`,
+    )
     process.exit(1)
   }
 }

@@ -62,7 +62,10 @@ t.test('helm install --wait: migrations first, every pod ready as non-root on a 
 
   const jobs = await items('jobs')
   const migrations = jobs.filter((j) => /-migrate-\d+$/.test(j.metadata.name))
-  t.same(migrations.map((j) => j.metadata.name).sort(), ['auth-service', 'ds-service', 'expense-service', 'user-service'].map((s) => `${s}-migrate-1`))
+  t.same(
+    migrations.map((j) => j.metadata.name).sort(),
+    ['auth-service', 'ds-service', 'expense-service', 'user-service'].map((s) => `${s}-migrate-1`),
+  )
   for (const job of migrations) {
     t.equal(job.status.succeeded, 1, `${job.metadata.name} succeeded`)
     t.notOk(job.status.failed, `${job.metadata.name} had no failed pod (its first connection is retried while Postgres starts)`)
@@ -115,10 +118,14 @@ t.test('the web app: its own nginx pod serves / through the in-cluster gateway, 
 t.test("a user's journey through the gateway: signup, profile via Kafka, messages one by one and in a batch, expenses, summary", async (t) => {
   const alice = await signupInCluster()
   const me = api(alice.accessToken)
-  const profile = await eventually(async () => {
-    const res = await me.request('GET', '/user/v1/me')
-    return res.status === 200 ? res.body : undefined
-  }, 'the profile from user.registered', 90_000)
+  const profile = await eventually(
+    async () => {
+      const res = await me.request('GET', '/user/v1/me')
+      return res.status === 200 ? res.body : undefined
+    },
+    'the profile from user.registered',
+    90_000,
+  )
   t.match(profile, { userId: alice.userId, username: alice.user.username })
 
   const one = await me.request('POST', '/ds/v1/messages', {
@@ -145,33 +152,63 @@ t.test("the operator keeps Kong's jwt credentials in step with the JWKS across a
     (await items('secrets', ['-l', 'konghq.com/credential=jwt'])).map((s) => Buffer.from(s.data.key, 'base64').toString('utf8')).sort()
   const before = await kids()
   t.ok(before.length >= 1, 'auth-service publishes a key')
-  t.same(await eventually(async () => {
-    const creds = await credentialKids()
-    return JSON.stringify(creds) === JSON.stringify(before) ? creds : undefined
-  }, 'one Kong credential per published key', 60_000), before)
+  t.same(
+    await eventually(
+      async () => {
+        const creds = await credentialKids()
+        return JSON.stringify(creds) === JSON.stringify(before) ? creds : undefined
+      },
+      'one Kong credential per published key',
+      60_000,
+    ),
+    before,
+  )
   t.ok((await items('kongconsumers.configuration.konghq.com')).length >= 1, 'a KongConsumer holds them')
 
   // The rotation as a platform team asks for it: a new value on the ExpenseTracker's annotation. The
   // operator runs auth-service's own rotate-keys as a Job in auth-service's pod template; the real Job
   // controller and kubelet run it against auth-service's database.
-  const annotate = await kubectl(['-n', namespace, 'annotate', 'expensetracker', release, `expenses-tracker.io/rotate-keys=cluster-${Date.now()}`, '--overwrite'])
+  const annotate = await kubectl([
+    '-n',
+    namespace,
+    'annotate',
+    'expensetracker',
+    release,
+    `expenses-tracker.io/rotate-keys=cluster-${Date.now()}`,
+    '--overwrite',
+  ])
   t.equal(annotate.code, 0, annotate.stderr)
-  const job = await eventually(async () => {
-    const jobs = await items('jobs', ['-l', `expenses-tracker.io/tracker=${release}`])
-    return jobs.find((j) => (j.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Complete' && c.status === 'True'))
-  }, 'the rotation Job to complete', 180_000)
+  const job = await eventually(
+    async () => {
+      const jobs = await items('jobs', ['-l', `expenses-tracker.io/tracker=${release}`])
+      return jobs.find((j) => (j.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Complete' && c.status === 'True'))
+    },
+    'the rotation Job to complete',
+    180_000,
+  )
   t.same(job.spec.template.spec.containers[0].command, ['node', 'dist/rotate-keys.js'], "auth-service's rotate-keys ran")
   const tracker = (await items('expensetrackers')).find((e) => e.metadata.name === release)
   t.equal(tracker?.status?.keys?.lastRotationJob, job.metadata.name, 'the tracker names the Job')
-  const after = await eventually(async () => {
-    const now = await kids()
-    return now.length > before.length ? now : undefined
-  }, 'the new key in the JWKS', 60_000)
-  t.ok(before.every((k) => after.includes(k)), 'the old key stays published while its tokens live')
-  const creds = await eventually(async () => {
-    const c = await credentialKids()
-    return JSON.stringify(c) === JSON.stringify(after) ? c : undefined
-  }, 'a Kong credential for the new key', 90_000)
+  const after = await eventually(
+    async () => {
+      const now = await kids()
+      return now.length > before.length ? now : undefined
+    },
+    'the new key in the JWKS',
+    60_000,
+  )
+  t.ok(
+    before.every((k) => after.includes(k)),
+    'the old key stays published while its tokens live',
+  )
+  const creds = await eventually(
+    async () => {
+      const c = await credentialKids()
+      return JSON.stringify(c) === JSON.stringify(after) ? c : undefined
+    },
+    'a Kong credential for the new key',
+    90_000,
+  )
   t.same(creds, after)
 
   // Tokens of the new key work through the gateway.
@@ -183,11 +220,18 @@ t.test('the ExpenseTracker: two operator pods, one Lease holder, the Kafka users
   const operators = (await items('pods', ['-l', 'app.kubernetes.io/name=operator'])).filter((p) => p.status.phase === 'Running')
   t.equal(operators.length, 2, 'two operator replicas run')
   const lease = (await items('leases')).find((l) => l.metadata.name === `${release}-operator`)
-  t.ok(operators.some((p) => p.metadata.name === lease?.spec?.holderIdentity), `one of them holds the Lease (${lease?.spec?.holderIdentity})`)
-  const tracker = await eventually(async () => {
-    const found = (await items('expensetrackers')).find((e) => e.metadata.name === release)
-    return found?.status?.observedGeneration === found?.metadata.generation ? found : undefined
-  }, 'the tracker reconciled', 120_000)
+  t.ok(
+    operators.some((p) => p.metadata.name === lease?.spec?.holderIdentity),
+    `one of them holds the Lease (${lease?.spec?.holderIdentity})`,
+  )
+  const tracker = await eventually(
+    async () => {
+      const found = (await items('expensetrackers')).find((e) => e.metadata.name === release)
+      return found?.status?.observedGeneration === found?.metadata.generation ? found : undefined
+    },
+    'the tracker reconciled',
+    120_000,
+  )
   const conditions = Object.fromEntries((tracker.status.conditions as { type: string; reason: string; status: string }[]).map((c) => [c.type, c]))
   // No Strimzi operator runs here: the topics exist as objects but never turn Ready, and the tracker says so.
   t.equal(conditions.Ready?.reason, 'WaitingForTopics', 'Ready waits for Strimzi, and says so')
@@ -201,13 +245,21 @@ t.test('the ExpenseTracker: two operator pods, one Lease holder, the Kafka users
   const leader = lease?.spec?.holderIdentity as string
   const del = await kubectl(['-n', namespace, 'delete', 'pod', leader, '--wait=false'])
   t.equal(del.code, 0, del.stderr)
-  await eventually(async () => {
-    const now = (await items('leases')).find((l) => l.metadata.name === `${release}-operator`)
-    return now?.spec?.holderIdentity && now.spec.holderIdentity !== leader ? now : undefined
-  }, 'another pod holds the Lease', 60_000)
+  await eventually(
+    async () => {
+      const now = (await items('leases')).find((l) => l.metadata.name === `${release}-operator`)
+      return now?.spec?.holderIdentity && now.spec.holderIdentity !== leader ? now : undefined
+    },
+    'another pod holds the Lease',
+    60_000,
+  )
   const deleted = await kubectl(['-n', namespace, 'delete', 'kafkatopic', 'expense.parsed.v1'])
   t.equal(deleted.code, 0, deleted.stderr)
-  await eventually(async () => (await items('kafkatopics')).some((k) => k.metadata.name === 'expense.parsed.v1'), 'the topic restored by the new leader', 60_000)
+  await eventually(
+    async () => (await items('kafkatopics')).some((k) => k.metadata.name === 'expense.parsed.v1'),
+    'the topic restored by the new leader',
+    60_000,
+  )
   t.pass('drift repaired after a leader change')
 })
 
@@ -302,7 +354,19 @@ t.test('helm upgrade with a new image tag rolls every Deployment with zero faile
   })()
   await sleep(2000)
   const sets = images.flatMap((image) => ['--set', `${image}.image.tag=dev-upgrade`])
-  const upgrade = await helm(['upgrade', release, 'charts/expenses-tracker', '-n', namespace, '-f', 'k8s/values/local-cluster.yaml', ...sets, '--wait', '--timeout', '15m'])
+  const upgrade = await helm([
+    'upgrade',
+    release,
+    'charts/expenses-tracker',
+    '-n',
+    namespace,
+    '-f',
+    'k8s/values/local-cluster.yaml',
+    ...sets,
+    '--wait',
+    '--timeout',
+    '15m',
+  ])
   await sleep(5000)
   running = false
   await client
@@ -329,17 +393,39 @@ t.test('helm uninstall removes everything the release made except the Persistent
   t.equal(res.code, 0, res.stdout + res.stderr)
   const kinds =
     'deployments,statefulsets,jobs,pods,services,configmaps,secrets,serviceaccounts,poddisruptionbudgets,networkpolicies,ingresses,leases,kongplugins.configuration.konghq.com,kongconsumers.configuration.konghq.com,expensetrackers.expenses-tracker.io,kafkatopics.kafka.strimzi.io,kafkausers.kafka.strimzi.io'
-  const left = await eventually(async () => {
-    const all = await items(kinds)
-    // The namespace's own kube-root-ca.crt ConfigMap and default ServiceAccount are Kubernetes', not the release's.
-    const ours = all.filter((o) => !(o.kind === 'ConfigMap' && o.metadata.name === 'kube-root-ca.crt') && !(o.kind === 'ServiceAccount' && o.metadata.name === 'default'))
-    return ours.length === 0 ? ours : undefined
-  }, 'the release objects to be gone', 180_000).catch(async () =>
-    (await items(kinds)).filter((o) => !(o.kind === 'ConfigMap' && o.metadata.name === 'kube-root-ca.crt') && !(o.kind === 'ServiceAccount' && o.metadata.name === 'default')),
+  const left = await eventually(
+    async () => {
+      const all = await items(kinds)
+      // The namespace's own kube-root-ca.crt ConfigMap and default ServiceAccount are Kubernetes', not the release's.
+      const ours = all.filter(
+        (o) => !(o.kind === 'ConfigMap' && o.metadata.name === 'kube-root-ca.crt') && !(o.kind === 'ServiceAccount' && o.metadata.name === 'default'),
+      )
+      return ours.length === 0 ? ours : undefined
+    },
+    'the release objects to be gone',
+    180_000,
+  ).catch(async () =>
+    (await items(kinds)).filter(
+      (o) => !(o.kind === 'ConfigMap' && o.metadata.name === 'kube-root-ca.crt') && !(o.kind === 'ServiceAccount' && o.metadata.name === 'default'),
+    ),
   )
-  t.same(left.map((o: { kind: string; metadata: { name: string } }) => `${o.kind}/${o.metadata.name}`), [], 'nothing but the PVCs is left')
+  t.same(
+    left.map((o: { kind: string; metadata: { name: string } }) => `${o.kind}/${o.metadata.name}`),
+    [],
+    'nothing but the PVCs is left',
+  )
   const pvcs = (await items('pvc')).map((p) => p.metadata.name).sort()
-  t.same(pvcs, ['data-auth-service-postgresql-0', 'data-ds-service-postgresql-0', 'data-expense-service-postgresql-0', 'data-expenses-kafka-kafka-0', 'data-user-service-postgresql-0'], 'the data volumes are kept (chart README)')
+  t.same(
+    pvcs,
+    [
+      'data-auth-service-postgresql-0',
+      'data-ds-service-postgresql-0',
+      'data-expense-service-postgresql-0',
+      'data-expenses-kafka-kafka-0',
+      'data-user-service-postgresql-0',
+    ],
+    'the data volumes are kept (chart README)',
+  )
 
   // What the chart README tells a user who wants to start afresh; `cluster.sh install` then recycles the volumes.
   const del = await kubectl(['-n', namespace, 'delete', 'pvc', '-l', `app.kubernetes.io/instance=${release}`, '--wait=true'])

@@ -5,8 +5,7 @@ import { topics, deadLetterTopic } from '@expenses/events'
 import { readTopic, testKafka, topicEndOffsets } from '@expenses/testing'
 import { client, eventually, signup, startTestSystem, type Json } from './support.js'
 
-const HDFC_SMS =
-  'Rs.1,250.00 debited from A/c XX4821 on 14-03-24 to VPA swiggy.order@icici (UPI Ref No 407412345678). Avl Bal Rs 48,210.55 -HDFC Bank'
+const HDFC_SMS = 'Rs.1,250.00 debited from A/c XX4821 on 14-03-24 to VPA swiggy.order@icici (UPI Ref No 407412345678). Avl Bal Rs 48,210.55 -HDFC Bank'
 
 t.test('sign up, forward a bank SMS, see the expense, summarise, and stay isolated', async (t) => {
   const system = await startTestSystem(t, { basePort: 18100 })

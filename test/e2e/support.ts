@@ -177,5 +177,8 @@ export async function expectSettledExactlyOnce(t: Test, api: Client, ids: string
   const perMessage = new Map<string, number>()
   for (const e of expenses) perMessage.set(e.messageId, (perMessage.get(e.messageId) ?? 0) + 1)
   t.equal(perMessage.size, transactions, 'one expense per transaction message')
-  t.ok([...perMessage.values()].every((n) => n === 1), 'no message produced two expenses')
+  t.ok(
+    [...perMessage.values()].every((n) => n === 1),
+    'no message produced two expenses',
+  )
 }

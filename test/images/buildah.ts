@@ -39,7 +39,8 @@ export const buildah = (args: readonly string[], options?: { timeoutMs?: number 
 export async function missingBuilder(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'the image tests need root (buildah storage, debootstrap)'
   for (const tool of ['buildah', 'debootstrap']) {
-    if ((await command('sh', ['-c', `command -v ${tool}`])).code !== 0) return `${tool} is missing: apt-get install -y buildah debootstrap (.ci/run installs them)`
+    if ((await command('sh', ['-c', `command -v ${tool}`])).code !== 0)
+      return `${tool} is missing: apt-get install -y buildah debootstrap (.ci/run installs them)`
   }
   return undefined
 }
@@ -89,7 +90,8 @@ export async function workingContainer(ref: string) {
   ]
   return {
     id,
-    run: (argv: readonly string[], env: Record<string, string> = {}, timeoutMs = 120_000) => command('buildah', [...STORAGE, ...runArgs(env, argv)], { timeoutMs }),
+    run: (argv: readonly string[], env: Record<string, string> = {}, timeoutMs = 120_000) =>
+      command('buildah', [...STORAGE, ...runArgs(env, argv)], { timeoutMs }),
     start(argv: readonly string[], env: Record<string, string>): ChildProcess {
       return spawn('buildah', [...STORAGE, ...runArgs(env, argv)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
     },
@@ -148,10 +150,14 @@ export async function runReadOnly(
     // env -i: the image's ENV plus the pod's variables, nothing of this test process.
     'exec chroot --userspec="$user" "$root" /bin/sh -c \'cd "$0" && exec /usr/bin/env -i "$@"\' "$workdir" "$@"',
   ].join('\n')
-  const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', root, userspec, config.WorkingDir ?? '/', ...environment, ...entrypoint], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    'unshare',
+    ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', root, userspec, config.WorkingDir ?? '/', ...environment, ...entrypoint],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   return {
     child,
     output: reader.stdout,

@@ -122,71 +122,79 @@ if (missing === undefined) {
     t.comment(`image sizes: ${sizes.join(', ')}`)
   })
 
-  t.test('the web image: nginx as uid 101 on a read-only root serves the app with its headers, and stops gracefully', { skip: web ? false : 'the route table names no web app' }, async (t) => {
-    if (!web || !built.has(web.name)) return t.fail('the web image was not built')
-    const { config, sizeBytes } = await inspectImage(ref(web.name))
-    t.equal(config.User, '101:101', 'USER 101:101 (not root)')
-    t.same(config.Entrypoint, ['nginx', '-e', 'stderr', '-g', 'daemon off;'], 'nginx in the foreground is PID 1')
-    t.equal(config.StopSignal, 'SIGQUIT', "SIGQUIT: nginx's graceful stop")
-    t.ok(config.ExposedPorts && `${web.port}/tcp` in config.ExposedPorts, `exposes ${web.port}`)
-    t.ok(sizeBytes < WEB_SIZE_BUDGET_BYTES, `${(sizeBytes / 1e6).toFixed(0)} MB is under the ${WEB_SIZE_BUDGET_BYTES / 2 ** 20} MiB budget`)
-    const files = await workingContainer(ref(web.name))
-    t.teardown(() => files.remove())
-    const listing = await files.run(['sh', '-c', 'ls /usr/share/nginx/html; ls /usr/share/nginx/html/assets; command -v node npm || true'])
-    t.match(listing.stdout, /^index\.html$/m, 'the built index.html')
-    t.match(listing.stdout, /^index-[\w-]+\.js$/m, 'content-hashed assets')
-    t.notMatch(listing.stdout, /\/node|\/npm/, 'no Node runtime in the image')
+  t.test(
+    'the web image: nginx as uid 101 on a read-only root serves the app with its headers, and stops gracefully',
+    { skip: web ? false : 'the route table names no web app' },
+    async (t) => {
+      if (!web || !built.has(web.name)) return t.fail('the web image was not built')
+      const { config, sizeBytes } = await inspectImage(ref(web.name))
+      t.equal(config.User, '101:101', 'USER 101:101 (not root)')
+      t.same(config.Entrypoint, ['nginx', '-e', 'stderr', '-g', 'daemon off;'], 'nginx in the foreground is PID 1')
+      t.equal(config.StopSignal, 'SIGQUIT', "SIGQUIT: nginx's graceful stop")
+      t.ok(config.ExposedPorts && `${web.port}/tcp` in config.ExposedPorts, `exposes ${web.port}`)
+      t.ok(sizeBytes < WEB_SIZE_BUDGET_BYTES, `${(sizeBytes / 1e6).toFixed(0)} MB is under the ${WEB_SIZE_BUDGET_BYTES / 2 ** 20} MiB budget`)
+      const files = await workingContainer(ref(web.name))
+      t.teardown(() => files.remove())
+      const listing = await files.run(['sh', '-c', 'ls /usr/share/nginx/html; ls /usr/share/nginx/html/assets; command -v node npm || true'])
+      t.match(listing.stdout, /^index\.html$/m, 'the built index.html')
+      t.match(listing.stdout, /^index-[\w-]+\.js$/m, 'content-hashed assets')
+      t.notMatch(listing.stdout, /\/node|\/npm/, 'no Node runtime in the image')
 
-    // The image's own nginx.conf, headers and files; only the port differs (webConfOnPort).
-    const [port] = await freePorts(1)
-    const conf = await webConfOnPort((await files.run(['cat', '/etc/nginx/nginx.conf'])).stdout, web.port, port!)
-    const run = await runReadOnly(ref(web.name), config, {}, [...config.Entrypoint!, '-c', '/tmp/nginx.conf'], { 'nginx.conf': conf })
-    t.teardown(() => run.remove())
-    let output = ''
-    run.output.on('data', (c: Buffer) => (output += c.toString()))
-    const exited = new Promise<number | null>((resolve) => run.child.once('exit', (code) => resolve(code)))
-    const base = `http://127.0.0.1:${port}`
-    await eventually(async () => {
-      if (run.child.exitCode !== null) throw new Error(`nginx exited with ${run.child.exitCode}: ${output.slice(-1500)}`)
-      return (await fetch(`${base}/readyz`)).status === 200 ? true : undefined
-    }, 'nginx /readyz', 30_000)
-    t.equal((await fetch(`${base}/healthz`)).status, 200, '/healthz')
+      // The image's own nginx.conf, headers and files; only the port differs (webConfOnPort).
+      const [port] = await freePorts(1)
+      const conf = await webConfOnPort((await files.run(['cat', '/etc/nginx/nginx.conf'])).stdout, web.port, port!)
+      const run = await runReadOnly(ref(web.name), config, {}, [...config.Entrypoint!, '-c', '/tmp/nginx.conf'], { 'nginx.conf': conf })
+      t.teardown(() => run.remove())
+      let output = ''
+      run.output.on('data', (c: Buffer) => (output += c.toString()))
+      const exited = new Promise<number | null>((resolve) => run.child.once('exit', (code) => resolve(code)))
+      const base = `http://127.0.0.1:${port}`
+      await eventually(
+        async () => {
+          if (run.child.exitCode !== null) throw new Error(`nginx exited with ${run.child.exitCode}: ${output.slice(-1500)}`)
+          return (await fetch(`${base}/readyz`)).status === 200 ? true : undefined
+        },
+        'nginx /readyz',
+        30_000,
+      )
+      t.equal((await fetch(`${base}/healthz`)).status, 200, '/healthz')
 
-    const index = await fetch(`${base}/`)
-    const html = await index.text()
-    t.equal(index.status, 200)
-    t.match(index.headers.get('content-type'), /^text\/html/)
-    t.equal(index.headers.get('cache-control'), 'no-cache', 'index.html is revalidated')
-    const csp = index.headers.get('content-security-policy') ?? ''
-    t.match(csp, /script-src 'self'(;|$)/, 'no inline script')
-    t.match(csp, /frame-ancestors 'none'/, 'no framing')
-    t.equal(index.headers.get('x-content-type-options'), 'nosniff')
-    t.equal(index.headers.get('server'), 'nginx', 'no version in the Server header')
-    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1]
-    t.ok(script, 'index.html names a hashed script')
-    const asset = await fetch(`${base}${script}`)
-    t.equal(asset.status, 200)
-    t.match(asset.headers.get('content-type'), /javascript/)
-    t.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable')
-    t.match(asset.headers.get('content-security-policy'), /default-src 'self'/, 'headers on assets too')
+      const index = await fetch(`${base}/`)
+      const html = await index.text()
+      t.equal(index.status, 200)
+      t.match(index.headers.get('content-type'), /^text\/html/)
+      t.equal(index.headers.get('cache-control'), 'no-cache', 'index.html is revalidated')
+      const csp = index.headers.get('content-security-policy') ?? ''
+      t.match(csp, /script-src 'self'(;|$)/, 'no inline script')
+      t.match(csp, /frame-ancestors 'none'/, 'no framing')
+      t.equal(index.headers.get('x-content-type-options'), 'nosniff')
+      t.equal(index.headers.get('server'), 'nginx', 'no version in the Server header')
+      const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1]
+      t.ok(script, 'index.html names a hashed script')
+      const asset = await fetch(`${base}${script}`)
+      t.equal(asset.status, 200)
+      t.match(asset.headers.get('content-type'), /javascript/)
+      t.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable')
+      t.match(asset.headers.get('content-security-policy'), /default-src 'self'/, 'headers on assets too')
 
-    const missingFile = await fetch(`${base}/expense/v9/nothing-here`)
-    t.equal(missingFile.status, 404)
-    t.match(missingFile.headers.get('content-type'), /^application\/problem\+json/)
-    t.match(await missingFile.json(), { status: 404, code: 'not_found' }, 'a machine-readable 404, not an HTML page')
-    t.match(missingFile.headers.get('content-security-policy'), /default-src/, 'headers on errors too')
-    t.equal((await fetch(`${base}/.env`)).status, 404, 'no dot files')
-    const post = await fetch(`${base}/`, { method: 'POST', body: 'x' })
-    t.equal(post.status, 405)
-    t.match(await post.json(), { status: 405, code: 'method_not_allowed' })
-    t.equal(post.headers.get('allow'), 'GET, HEAD')
+      const missingFile = await fetch(`${base}/expense/v9/nothing-here`)
+      t.equal(missingFile.status, 404)
+      t.match(missingFile.headers.get('content-type'), /^application\/problem\+json/)
+      t.match(await missingFile.json(), { status: 404, code: 'not_found' }, 'a machine-readable 404, not an HTML page')
+      t.match(missingFile.headers.get('content-security-policy'), /default-src/, 'headers on errors too')
+      t.equal((await fetch(`${base}/.env`)).status, 404, 'no dot files')
+      const post = await fetch(`${base}/`, { method: 'POST', body: 'x' })
+      t.equal(post.status, 405)
+      t.match(await post.json(), { status: 405, code: 'method_not_allowed' })
+      t.equal(post.headers.get('allow'), 'GET, HEAD')
 
-    run.child.kill('SIGQUIT')
-    const timer = setTimeout(() => run.child.kill('SIGKILL'), 20_000)
-    t.equal(await exited, 0, `exits 0 after SIGQUIT ${output.slice(-500)}`)
-    clearTimeout(timer)
-    t.notMatch(output, /\[(emerg|alert|crit)\]/, 'nginx reported no error (a write outside /tmp would be one)')
-  })
+      run.child.kill('SIGQUIT')
+      const timer = setTimeout(() => run.child.kill('SIGKILL'), 20_000)
+      t.equal(await exited, 0, `exits 0 after SIGQUIT ${output.slice(-500)}`)
+      clearTimeout(timer)
+      t.notMatch(output, /\[(emerg|alert|crit)\]/, 'nginx reported no error (a write outside /tmp would be one)')
+    },
+  )
 
   t.test('the images migrate, run together, serve a user through the gateway image, and stop gracefully', async (t) => {
     const suite = t
@@ -243,7 +251,11 @@ if (missing === undefined) {
         const rows = await applied.query<{ migration_name: string }>(
           'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY 1',
         )
-        t.same(rows.rows.map((r) => r.migration_name), expected, `${service}: every migration applied`)
+        t.same(
+          rows.rows.map((r) => r.migration_name),
+          expected,
+          `${service}: every migration applied`,
+        )
         const second = await migrate()
         t.equal(await second.exited, 0, `${service}: a second migrate is a no-op`)
         const again = await applied.query('SELECT count(*)::int AS n FROM _prisma_migrations')
@@ -261,14 +273,14 @@ if (missing === undefined) {
       const { child, output } = await launch(
         name,
         {
-        PORT: String(ports.get(name)),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        KAFKA_BROKERS: kafkaBrokers,
-        AUTH_JWKS_URL: jwksUrl,
-        // Own consumer groups: never take partitions from the other tests' consumers on the shared Kafka.
-        KAFKA_GROUP_ID: `${name}-image-${suffix}`,
-        ...env,
+          PORT: String(ports.get(name)),
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'info',
+          KAFKA_BROKERS: kafkaBrokers,
+          AUTH_JWKS_URL: jwksUrl,
+          // Own consumer groups: never take partitions from the other tests' consumers on the shared Kafka.
+          KAFKA_GROUP_ID: `${name}-image-${suffix}`,
+          ...env,
         },
         undefined,
         tmpFiles,
@@ -356,9 +368,13 @@ if (missing === undefined) {
       // Lives until the end of the suite: the operator still talks to it when SIGTERM comes.
       const plane = await startControlPlane(suite)
       const namespace = await newNamespace(plane.clients)
-      await start('operator', { OPERATOR_NAMESPACE: namespace, KONG_CONSUMER_NAME: CONSUMER, KUBECONFIG: '/tmp/kubeconfig', SYNC_INTERVAL_MS: '2000' }, {
-        kubeconfig: plane.kube.kubeconfigPath,
-      })
+      await start(
+        'operator',
+        { OPERATOR_NAMESPACE: namespace, KONG_CONSUMER_NAME: CONSUMER, KUBECONFIG: '/tmp/kubeconfig', SYNC_INTERVAL_MS: '2000' },
+        {
+          kubeconfig: plane.kube.kubeconfigPath,
+        },
+      )
       const jwks = (await (await fetch(jwksUrl)).json()) as { keys: Array<{ kid: string }> }
       const kids = jwks.keys.map((k) => k.kid).sort()
       t.ok(kids.length > 0, 'auth-service publishes keys')

@@ -60,13 +60,19 @@ t.test('the workload rules flag a container without probes, limits or a hardened
 t.test('kubeconform rejects a field the Kubernetes schema does not know', async (t) => {
   const text = template('auth-service').stdout.replace('readinessProbe:', 'readinessProbes:')
   const { problems } = kubeconform(text)
-  t.ok(problems.some((p) => p.includes("additional properties 'readinessProbes' not allowed")), problems.join('\n'))
+  t.ok(
+    problems.some((p) => p.includes("additional properties 'readinessProbes' not allowed")),
+    problems.join('\n'),
+  )
 })
 
 t.test("custom resources are checked against the operators' real CRDs, strictly", async (t) => {
   const umbrella = template('expenses-tracker', ['-f', 'charts/expenses-tracker/ci/production-values.yaml'])
   t.equal(umbrella.code, 0, umbrella.stderr)
-  const byKind = (text: string, kind: string) => parseAllDocuments(text).map((d) => String(d)).filter((d) => d.includes(`\nkind: ${kind}\n`))
+  const byKind = (text: string, kind: string) =>
+    parseAllDocuments(text)
+      .map((d) => String(d))
+      .filter((d) => d.includes(`\nkind: ${kind}\n`))
   const [plugin] = byKind(umbrella.stdout, 'KongPlugin')
   const [consumer] = byKind(umbrella.stdout, 'KongConsumer')
   const [monitor] = byKind(umbrella.stdout, 'ServiceMonitor')
@@ -147,7 +153,11 @@ t.test('web: the chart serves the image default headers, lets nothing out, and r
   const objects = render('web')
   const configMap = objects.find((o) => o.kind === 'ConfigMap')
   const imageCopy = readFileSync(join(repoRoot, 'services/web/nginx/headers/security.conf'), 'utf8')
-  const lines = (text: string) => text.split('\n').filter((l) => l.startsWith('add_header')).sort()
+  const lines = (text: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith('add_header'))
+      .sort()
   t.same(lines(String((configMap?.data as Record<string, string>)['security.conf'])), lines(imageCopy), "the chart's headers are the image's (the gateway's)")
   t.match(imageCopy, /content-security-policy "[^"]*script-src 'self';[^"]*frame-ancestors 'none'/, 'CSP without inline script and no framing')
   const policy = objects.find((o) => o.kind === 'NetworkPolicy')
@@ -157,7 +167,10 @@ t.test('web: the chart serves the image default headers, lets nothing out, and r
   t.equal(pod.securityContext.runAsUser, 101, 'the unprivileged nginx user of the image')
 
   const tightened = render('web', ['--set', 'securityHeaders.strict-transport-security=max-age=600'])
-  t.match(String((tightened.find((o) => o.kind === 'ConfigMap')?.data as Record<string, string>)['security.conf']), /add_header strict-transport-security "max-age=600" always;/)
+  t.match(
+    String((tightened.find((o) => o.kind === 'ConfigMap')?.data as Record<string, string>)['security.conf']),
+    /add_header strict-transport-security "max-age=600" always;/,
+  )
   for (const [what, args, message] of [
     ['a typo', ['--set', 'replicaCont=2'], /additional properties 'replicaCont' not allowed/],
     ['a header value with a quote', ['--set-string', 'securityHeaders.x-test=a"b'], /securityHeaders/],
@@ -172,7 +185,10 @@ t.test('web: the chart serves the image default headers, lets nothing out, and r
 
 t.test('umbrella: the web app behind the Ingress at / and, without Kong, behind the gateway through WEB_URLS', async (t) => {
   const withKong = render(UMBRELLA)
-  t.ok(withKong.some((o) => o.kind === 'Deployment' && o.metadata.name === 'web'), 'the web Deployment keeps the route table name')
+  t.ok(
+    withKong.some((o) => o.kind === 'Deployment' && o.metadata.name === 'web'),
+    'the web Deployment keeps the route table name',
+  )
   t.ok(withKong.some((o) => o.kind === 'Service' && o.metadata.name === 'web'))
   const gatewayEnv = (objects: typeof withKong) => {
     const gateway = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'gateway')

@@ -98,7 +98,9 @@ t.test('skaffold.yaml builds every image and wires every service image into the 
 })
 
 t.test('the skaffold check fails when a service is missing', async (t) => {
-  const text = read('skaffold.yaml').replace(/\n {4}- image: expenses\/ds-service\n.*\n.*\n/, '\n').replace(/ {10}ds-service\.image\.tag.*\n/, '')
+  const text = read('skaffold.yaml')
+    .replace(/\n {4}- image: expenses\/ds-service\n.*\n.*\n/, '\n')
+    .replace(/ {10}ds-service\.image\.tag.*\n/, '')
   const problems = skaffoldProblems(text, services)
   t.ok(problems.includes('no artifact for expenses/ds-service'), problems.join('\n'))
   t.ok(problems.includes('ds-service: image.tag not wired'), problems.join('\n'))
@@ -121,9 +123,15 @@ t.test('compose.yaml follows the Compose Specification and runs every service be
   schema.properties.kind = { const: 'Compose' }
   const schemaFile = tempFile('compose.json', JSON.stringify(schema))
   const check = (doc: object) =>
-    kubeconform(JSON.stringify({ apiVersion: 'expenses.local/v1', kind: 'Compose', ...doc }), [schemaFile.replace(/compose\.json$/, '{{ .ResourceKind }}.json')])
+    kubeconform(JSON.stringify({ apiVersion: 'expenses.local/v1', kind: 'Compose', ...doc }), [
+      schemaFile.replace(/compose\.json$/, '{{ .ResourceKind }}.json'),
+    ])
   t.same(check(compose).problems, [], 'valid against the Compose Specification')
-  t.not(check({ ...compose, services: { ...compose.services, kong: { ...compose.services.kong, restart_policy: 'always' } } }).problems, [], 'an unknown service key is rejected')
+  t.not(
+    check({ ...compose, services: { ...compose.services, kong: { ...compose.services.kong, restart_policy: 'always' } } }).problems,
+    [],
+    'an unknown service key is rejected',
+  )
 
   for (const svc of services) {
     const service = compose.services[svc.chart]
@@ -139,11 +147,19 @@ t.test('compose.yaml follows the Compose Specification and runs every service be
   }
   t.match(compose.services.kong, { environment: { KONG_DATABASE: 'off' }, volumes: ['./k8s/kong/kong.yml:/kong/kong.yml:ro'] })
   t.ok(compose.services.gateway, 'the local gateway is available (profile gateway)')
-  t.match(compose.services.web, { image: 'expenses/web:dev', build: { dockerfile: 'services/web/Dockerfile' }, read_only: true, tmpfs: ['/tmp'], cap_drop: ['ALL'] }, 'the web app, hardened')
+  t.match(
+    compose.services.web,
+    { image: 'expenses/web:dev', build: { dockerfile: 'services/web/Dockerfile' }, read_only: true, tmpfs: ['/tmp'], cap_drop: ['ALL'] },
+    'the web app, hardened',
+  )
   t.match(compose.services.kong?.depends_on, { web: { condition: 'service_started' } })
   t.match(compose.services.gateway?.environment, { WEB_URLS: 'http://web:8080' }, 'the local gateway profile serves it too')
   const kong = parse(read('k8s/kong/kong.yml')) as { services: { name: string; url: string; routes: { paths: string[]; methods?: string[] }[] }[] }
-  t.match(kong.services.find((s) => s.name === 'web'), { url: 'http://web:8080', routes: [{ paths: ['/'], methods: ['GET', 'HEAD'] }] }, 'Kong sends / to it')
+  t.match(
+    kong.services.find((s) => s.name === 'web'),
+    { url: 'http://web:8080', routes: [{ paths: ['/'], methods: ['GET', 'HEAD'] }] },
+    'Kong sends / to it',
+  )
 })
 
 t.test('every umbrella values file the dev loops deploy with renders valid objects', async (t) => {
@@ -168,7 +184,11 @@ t.test('every image has a Dockerfile on node 24 slim, running node as PID 1 as a
 
 t.test('the web image is built on node 24 slim and runs nginx on Debian slim as uid 101, PID 1', async (t) => {
   const targets = imageTargets().filter((i) => i.kind === 'static')
-  t.same(targets.map((i) => i.name), ['web'], 'one static image: the web app')
+  t.same(
+    targets.map((i) => i.name),
+    ['web'],
+    'one static image: the web app',
+  )
   const text = read('services/web/Dockerfile')
   t.match(text, /^ARG NODE_IMAGE=node:24-bookworm-slim$/m, 'the build stage is the shared one')
   t.match(text, /^RUN npm run build -w @expenses\/web$/m)
@@ -186,7 +206,10 @@ t.test('the web image is built on node 24 slim and runs nginx on Debian slim as 
 
 const KIND_CONTEXT = 'kind-expenses'
 /** Images that run in the cluster: all but the local gateway (Kong is the gateway there, services.ts). */
-const clusterImages = () => imageTargets().filter((i) => i.name !== 'gateway').map((i) => `expenses/${i.name}`)
+const clusterImages = () =>
+  imageTargets()
+    .filter((i) => i.name !== 'gateway')
+    .map((i) => `expenses/${i.name}`)
 
 /**
  * Environment for tilt/skaffold without a cluster: a throw-away HOME (both keep state there) and a
@@ -259,7 +282,11 @@ t.test('tilt evaluates the Tiltfile: every service image, chart resource, depend
 
   for (const svc of services) {
     const service = manifests.get(svc.chart)
-    t.same(service?.ImageTargets?.map((i) => i.selector), [svc.image], `${svc.chart} runs the image Tilt builds`)
+    t.same(
+      service?.ImageTargets?.map((i) => i.selector),
+      [svc.image],
+      `${svc.chart} runs the image Tilt builds`,
+    )
     t.match(service?.DeployTarget?.yaml ?? '', /kind: Deployment\n/, `${svc.chart} deploys its Deployment`)
     const deps = ['kafka-ready', `${svc.chart}-postgresql`, `${svc.chart}-migrate`, ...(svc.chart === 'auth-service' ? [] : ['auth-service'])]
     t.same([...(service?.ResourceDependencies ?? [])].sort(), deps.sort(), `${svc.chart} waits for Kafka, its database, its migration (and the JWKS)`)
@@ -320,9 +347,16 @@ t.test('skaffold renders every service with its built image, and the result is s
     const images = new Set(r.stdout.match(/image: \S+/g))
     for (const image of clusterImages()) t.ok(images.has(`image: ${image}:checked`), `${profile}: ${image} runs as built`)
     for (const svc of services) {
-      t.ok(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === svc.chart), `${profile}: ${svc.chart} Deployment`)
+      t.ok(
+        objects.some((o) => o.kind === 'Deployment' && o.metadata.name === svc.chart),
+        `${profile}: ${svc.chart} Deployment`,
+      )
     }
-    for (const kind of ['Namespace', 'Kafka', 'KafkaNodePool', 'KafkaTopic', 'KafkaUser']) t.ok(objects.some((o) => o.kind === kind), `${profile}: ${kind} from the platform config`)
+    for (const kind of ['Namespace', 'Kafka', 'KafkaNodePool', 'KafkaTopic', 'KafkaUser'])
+      t.ok(
+        objects.some((o) => o.kind === kind),
+        `${profile}: ${kind} from the platform config`,
+      )
     t.same(kubeconform(r.stdout).problems, [], `${profile}: every rendered object is schema-valid`)
   }
 })

@@ -44,18 +44,22 @@ t.test('kong.yml routes every route of the table to its service without strippin
     const kongRoute = service?.routes.find((r) => r.name === route.name)
     t.same(kongRoute?.paths, [route.prefix])
     t.equal(kongRoute?.strip_path, false)
-    t.equal(kongRoute?.plugins.some((p) => p.name === 'jwt'), route.auth === 'required', `${route.name} jwt iff auth required`)
+    t.equal(
+      kongRoute?.plugins.some((p) => p.name === 'jwt'),
+      route.auth === 'required',
+      `${route.name} jwt iff auth required`,
+    )
   }
 })
 
 t.test('there is one KafkaTopic per topic of topics.ts, dead-letter topics included', async (t) => {
   const objects = parseObjects(read('k8s/strimzi/topics.yaml'))
   const specs = allTopicSpecs()
-  t.same(
-    objects.map((o) => (o.spec as { topicName: string }).topicName).sort(),
-    specs.map((s) => s.name).sort(),
+  t.same(objects.map((o) => (o.spec as { topicName: string }).topicName).sort(), specs.map((s) => s.name).sort())
+  t.ok(
+    specs.some((s) => s.name.endsWith('.dlq')),
+    'dead-letter topics are part of the list',
   )
-  t.ok(specs.some((s) => s.name.endsWith('.dlq')), 'dead-letter topics are part of the list')
   for (const spec of specs) {
     const topic = objects.find((o) => (o.spec as { topicName: string }).topicName === spec.name)
     t.match(topic?.spec, { partitions: spec.partitions, config: { 'retention.ms': spec.retentionMs } }, spec.name)
@@ -63,15 +67,17 @@ t.test('there is one KafkaTopic per topic of topics.ts, dead-letter topics inclu
 })
 
 t.test('KafkaUser ACLs grant exactly what topics.ts says each service produces and consumes', async (t) => {
-  const ops = (service: string, topic: string) =>
-    aclsFor(service).find((a) => a.resource.type === 'topic' && a.resource.name === topic)?.operations ?? []
+  const ops = (service: string, topic: string) => aclsFor(service).find((a) => a.resource.type === 'topic' && a.resource.name === topic)?.operations ?? []
   t.same(ops('auth-service', 'user.registered.v1'), ['Write', 'Describe'])
   t.same(ops('user-service', 'user.registered.v1'), ['Read', 'Describe'])
   t.same(ops('user-service', 'user.registered.v1.dlq'), ['Write', 'Describe'], 'a consumer may dead-letter')
   t.same(ops('ds-service', 'bank-message.received.v1'), ['Read', 'Write', 'Describe'])
   t.same(ops('expense-service', 'user.registered.v1'), [], 'no access to topics it does not use')
   t.same(ops('auth-service', 'expense.parsed.v1'), [])
-  t.notOk(aclsFor('auth-service').some((a) => a.resource.type === 'group'), 'no group for a pure producer')
+  t.notOk(
+    aclsFor('auth-service').some((a) => a.resource.type === 'group'),
+    'no group for a pure producer',
+  )
   t.same(aclsFor('expense-service').find((a) => a.resource.type === 'group')?.resource, {
     type: 'group',
     name: 'expense-service',

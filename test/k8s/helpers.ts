@@ -170,9 +170,7 @@ export function kubeconform(yamlText: string, extraSchemaLocations: string[] = [
     resources?: { filename: string; kind: string; name: string; status: string; msg: string }[]
     summary?: { valid: number }
   }
-  const problems = (report.resources ?? [])
-    .filter((res) => res.status !== 'statusValid')
-    .map((res) => `${res.kind}/${res.name}: ${res.status} ${res.msg}`)
+  const problems = (report.resources ?? []).filter((res) => res.status !== 'statusValid').map((res) => `${res.kind}/${res.name}: ${res.status} ${res.msg}`)
   if (r.status !== 0 && problems.length === 0) problems.push(`kubeconform exited ${r.status}: ${r.stderr}`)
   return { valid: report.summary?.valid ?? 0, problems }
 }

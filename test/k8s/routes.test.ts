@@ -27,7 +27,10 @@ export function routeProblems(objects: readonly K8sObject[], table: RouteTable):
   const operatorPlugins = objects
     .filter((o) => o.kind === 'ExpenseTracker')
     .flatMap((o) => {
-      const tiers = ((o.spec as { rateLimits?: { tiers?: RateLimitTier[] } }).rateLimits?.tiers ?? []).map((tier) => ({ ...tier, limitBy: tier.limitBy ?? 'ip' }))
+      const tiers = ((o.spec as { rateLimits?: { tiers?: RateLimitTier[] } }).rateLimits?.tiers ?? []).map((tier) => ({
+        ...tier,
+        limitBy: tier.limitBy ?? 'ip',
+      }))
       return rateLimitPlugins(o.metadata.name, tiers, {}) satisfies K8sObject[]
     })
   const plugins = new Map([...objects, ...operatorPlugins].filter((o) => o.kind === 'KongPlugin').map((o) => [o.metadata.name, o]))
@@ -41,7 +44,11 @@ export function routeProblems(objects: readonly K8sObject[], table: RouteTable):
     }
     const spec = ingress.spec as unknown as IngressSpec
     const paths = spec.rules.flatMap((r) => r.http.paths)
-    const expectedPath = { path: route.prefix, pathType: 'Prefix', backend: { service: { name: route.service, port: { number: ports.get(route.service)?.port } } } }
+    const expectedPath = {
+      path: route.prefix,
+      pathType: 'Prefix',
+      backend: { service: { name: route.service, port: { number: ports.get(route.service)?.port } } },
+    }
     if (JSON.stringify(paths) !== JSON.stringify([expectedPath])) {
       problems.push(`route ${route.name}: paths ${JSON.stringify(paths)}, want ${JSON.stringify([expectedPath])}`)
     }
@@ -85,10 +92,15 @@ t.test('the rate limits have exactly one owner: the ExpenseTracker (operator) by
   t.same(tiers.map((tier) => tier.name).sort(), [...table.routes.map((r) => r.name), 'web'].sort(), 'one tier per route and the web app')
 
   const overridden = render('expenses-tracker', ['--set', 'expenseTracker.rateLimits.perMinute.auth-login=25'])
-  const login = (overridden.find((o) => o.kind === 'ExpenseTracker')?.spec as { rateLimits: { tiers: RateLimitTier[] } }).rateLimits.tiers.find((x) => x.name === 'auth-login')
+  const login = (overridden.find((o) => o.kind === 'ExpenseTracker')?.spec as { rateLimits: { tiers: RateLimitTier[] } }).rateLimits.tiers.find(
+    (x) => x.name === 'auth-login',
+  )
   t.equal(login?.perMinute, 25, 'a tier is overridden by name from the values')
 
-  for (const off of [['--set', 'expenseTracker.enabled=false'], ['--set', 'operator.enabled=false']]) {
+  for (const off of [
+    ['--set', 'expenseTracker.enabled=false'],
+    ['--set', 'operator.enabled=false'],
+  ]) {
     const objects = render('expenses-tracker', off)
     t.equal(objects.filter((o) => o.kind === 'ExpenseTracker').length, 0, `${off[1]}: no ExpenseTracker`)
     t.equal(rateLimits(objects).length, table.routes.length + 1, `${off[1]}: the chart renders every rate limit itself`)
@@ -105,7 +117,10 @@ t.test('a rendered chart that disagrees with the route table is reported', async
 defaults: { rateLimit: { perMinute: 600 }, bodyLimitBytes: 1048576 }
 routes:
 ${table.routes
-  .map((r) => `  - { name: ${r.name}, prefix: ${r.prefix}, service: ${r.service}, auth: ${r.name === 'auth-login' ? 'required' : r.auth}, rateLimit: { perMinute: ${r.name === 'expense' ? 5 : r.perMinute} }, bodyLimitBytes: ${r.bodyLimitBytes} }`)
+  .map(
+    (r) =>
+      `  - { name: ${r.name}, prefix: ${r.prefix}, service: ${r.service}, auth: ${r.name === 'auth-login' ? 'required' : r.auth}, rateLimit: { perMinute: ${r.name === 'expense' ? 5 : r.perMinute} }, bodyLimitBytes: ${r.bodyLimitBytes} }`,
+  )
   .join('\n')}
   - { name: extra, prefix: /extra/v1, service: auth-service, auth: none }
 web: { service: web, port: 8081, rateLimit: { perMinute: 60 } }

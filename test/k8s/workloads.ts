@@ -82,9 +82,7 @@ function deploymentProblems(object: K8sObject, pod: PodSpec, configMaps: Map<str
 }
 
 export function workloadProblems(objects: readonly K8sObject[]): string[] {
-  const configMaps = new Map(
-    objects.filter((o) => o.kind === 'ConfigMap').map((o) => [o.metadata.name, (o.data ?? {}) as Record<string, string>]),
-  )
+  const configMaps = new Map(objects.filter((o) => o.kind === 'ConfigMap').map((o) => [o.metadata.name, (o.data ?? {}) as Record<string, string>]))
   const problems: string[] = []
   for (const object of objects) {
     const pod = podSpecOf(object)

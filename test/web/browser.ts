@@ -16,7 +16,16 @@ export async function launchChromium(t: Test): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     // Root in CI needs --no-sandbox; the rest keeps Chromium from calling out to a closed network.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   })
   t.teardown(() => browser.close())
   return browser
@@ -32,7 +41,8 @@ export function watchPage(page: Page): string[] {
   page.on('console', (msg) => {
     // Chromium logs every 4xx answer as a console error; the app shows those as sentences (checked by
     // the journey), so only other console errors count. 5xx answers are counted below.
-    if (msg.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())) problems.push(`console: ${msg.text()}`)
+    if (msg.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()))
+      problems.push(`console: ${msg.text()}`)
   })
   page.on('response', (response) => {
     if (response.status() >= 500) problems.push(`${response.status()} from ${response.request().method()} ${response.url()}`)
@@ -50,7 +60,13 @@ export async function checkAccessibility(t: Test, page: Page, screen: string): P
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze()
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
   t.same(
-    bad.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`),
+    bad.map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} at ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    ),
     [],
     `${screen}: no serious or critical accessibility violations (${results.passes.length} rules passed)`,
   )

@@ -15,7 +15,11 @@ import { checkAccessibility, launchChromium, screenshot, watchPage } from './bro
 
 // Functions given to page.evaluate run in the browser; these are the browser globals they use (this
 // program is type-checked with Node's types only).
-declare const document: { querySelectorAll(selector: string): { length: number }; querySelector(selector: string): unknown; documentElement: { scrollWidth: number } }
+declare const document: {
+  querySelectorAll(selector: string): { length: number }
+  querySelector(selector: string): unknown
+  documentElement: { scrollWidth: number }
+}
 declare const localStorage: { length: number; getItem(key: string): string | null; setItem(key: string, value: string): void }
 
 const OTP = 'Your OTP for login is 482913. Do not share it with anyone. -HDFC Bank'
@@ -53,11 +57,9 @@ t.test('/ serves the app with a strict CSP; /docs is Swagger UI', async (t) => {
 })
 
 async function waitForNoPending(page: Page, count: number) {
-  await page.waitForFunction(
-    (n) => document.querySelectorAll('[data-testid="message"]').length >= n && !document.querySelector('.badge-pending'),
-    count,
-    { timeout: 60_000 },
-  )
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="message"]').length >= n && !document.querySelector('.badge-pending'), count, {
+    timeout: 60_000,
+  })
 }
 
 const messageCard = (page: Page, text: string) => page.locator('[data-testid="message"]', { hasText: text })
@@ -80,7 +82,10 @@ t.test('the whole journey on a desktop', async (t) => {
   await page.getByLabel('Last name').fill('Rao')
   await page.getByLabel('Password').fill('short')
   await page.getByRole('button', { name: 'Create account', exact: true }).click()
-  await t.resolves(page.getByRole('alert').filter({ hasText: 'Password must be at least 10 characters long.' }).waitFor(), 'a weak password is explained in words')
+  await t.resolves(
+    page.getByRole('alert').filter({ hasText: 'Password must be at least 10 characters long.' }).waitFor(),
+    'a weak password is explained in words',
+  )
   await page.getByLabel('Password').fill(user.password)
   await page.getByRole('button', { name: 'Create account', exact: true }).click()
   await page.getByRole('heading', { name: 'Messages', level: 1 }).waitFor()
@@ -181,11 +186,16 @@ t.test('the whole journey on a desktop', async (t) => {
   await page.getByRole('button', { name: 'Apply' }).click()
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="expense-row"]').length === 2)
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()])
-  const csv = readFileSync(await download.path(), 'utf8').trim().split(/\r\n/)
+  const csv = readFileSync(await download.path(), 'utf8')
+    .trim()
+    .split(/\r\n/)
   t.equal(download.suggestedFilename(), 'expenses.csv')
   t.match(csv[0], /^occurredAt,type,amount,currency,merchant,category/)
   t.equal(csv.length, 3, 'a header and the two INR expenses')
-  t.ok(csv.some((row) => /,debit,450\.00,INR,SWIGGY,entertainment,/.test(row)), 'the SWIGGY row with its new category')
+  t.ok(
+    csv.some((row) => /,debit,450\.00,INR,SWIGGY,entertainment,/.test(row)),
+    'the SWIGGY row with its new category',
+  )
   t.ok(csv.some((row) => /,debit,250\.00,INR,merchant@upi,/.test(row)))
 
   // Profile: the time zone the app shows dates in.
@@ -220,7 +230,11 @@ t.test('a reused refresh token signs the user out everywhere, with a message tha
 
   // Someone else spends the refresh token this browser holds (a stolen copy), then the access token expires.
   const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('expenses.session') ?? '{}') as { refreshToken: string })
-  const stolen = await fetch(`${base}/auth/v1/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: stored.refreshToken }) })
+  const stolen = await fetch(`${base}/auth/v1/refresh`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refreshToken: stored.refreshToken }),
+  })
   t.equal(stolen.status, 200)
   await page.evaluate(() => {
     const session = JSON.parse(localStorage.getItem('expenses.session')!) as { expiresAt: number }
@@ -230,7 +244,11 @@ t.test('a reused refresh token signs the user out everywhere, with a message tha
   await page.getByRole('heading', { name: 'Sign in' }).waitFor()
   t.match(await page.getByRole('status').innerText(), /signed out everywhere/)
   const thief = (await stolen.json()) as { refreshToken: string }
-  const again = await fetch(`${base}/auth/v1/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: thief.refreshToken }) })
+  const again = await fetch(`${base}/auth/v1/refresh`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refreshToken: thief.refreshToken }),
+  })
   t.equal(again.status, 401, "the thief's rotated token is revoked too")
   await context.close()
 })

@@ -142,10 +142,11 @@ export async function migrate(options: {
 
 async function applyOne(client: pg.Client, migration: MigrationFile): Promise<void> {
   const id = randomUUID()
-  await client.query(
-    'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)',
-    [id, migration.checksum, migration.name],
-  )
+  await client.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)', [
+    id,
+    migration.checksum,
+    migration.name,
+  ])
   try {
     await client.query('BEGIN')
     await client.query(migration.sql)
@@ -154,9 +155,7 @@ async function applyOne(client: pg.Client, migration: MigrationFile): Promise<vo
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined)
     // The failure is recorded like Prisma does; the bookkeeping row is outside the rolled-back transaction.
-    await client
-      .query('UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1', [id, String((error as Error).message)])
-      .catch(() => undefined)
+    await client.query('UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1', [id, String((error as Error).message)]).catch(() => undefined)
     throw new MigrationError(`Migration ${migration.name} failed: ${(error as Error).message}`)
   }
 }

@@ -9,12 +9,14 @@ import { deadLetterTopic } from './topics.js'
 
 /** Throw from a handler when a message can never succeed (it goes to the dead-letter topic at once). */
 export class PermanentEventError extends Error {
-  constructor(message: string, readonly reason = 'rejected_by_handler') {
+  constructor(
+    message: string,
+    readonly reason = 'rejected_by_handler',
+  ) {
     super(message)
     this.name = 'PermanentEventError'
   }
 }
-
 
 export interface HandlerContext<Tx extends SqlExecutor = SqlExecutor> {
   /** The consumer's database transaction: the handler's writes commit together with the inbox entry. */
@@ -105,7 +107,10 @@ interface Item {
 
 /** A non-transient failure of one event's handler inside a chunk, with its position in the chunk. */
 class ItemFailure extends Error {
-  constructor(readonly index: number, override readonly cause: unknown) {
+  constructor(
+    readonly index: number,
+    override readonly cause: unknown,
+  ) {
     super((cause as Error)?.message ?? String(cause))
   }
 }
@@ -139,7 +144,10 @@ export class EventConsumer<Tx extends SqlExecutor = SqlExecutor> {
   private readonly byTopic: Map<string, Subscription<Tx, any>>
   private readonly stopController = new AbortController()
   private readonly opts: Required<
-    Pick<ConsumerDefinition, 'maxAttempts' | 'retryBaseMs' | 'retryMaxMs' | 'fromBeginning' | 'transactionTimeoutMs' | 'chunkSize' | 'partitionsConsumedConcurrently'>
+    Pick<
+      ConsumerDefinition,
+      'maxAttempts' | 'retryBaseMs' | 'retryMaxMs' | 'fromBeginning' | 'transactionTimeoutMs' | 'chunkSize' | 'partitionsConsumedConcurrently'
+    >
   > &
     EventConsumerOptions<Tx>
   private running = false
@@ -387,7 +395,13 @@ export class EventConsumer<Tx extends SqlExecutor = SqlExecutor> {
     }
   }
 
-  private async backoff(error: unknown, attempt: number, infrastructure: boolean, heartbeat: () => Promise<void>, where: Record<string, unknown>): Promise<void> {
+  private async backoff(
+    error: unknown,
+    attempt: number,
+    infrastructure: boolean,
+    heartbeat: () => Promise<void>,
+    where: Record<string, unknown>,
+  ): Promise<void> {
     if (this.stopController.signal.aborted) {
       // Leave it unresolved: the next owner of the partition processes it again.
       throw error

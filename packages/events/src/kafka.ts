@@ -113,7 +113,10 @@ export class KafkaProbe {
   private readonly admin: Admin
   private connected = false
 
-  constructor(kafka: Kafka, private readonly timeoutMs = 2000) {
+  constructor(
+    kafka: Kafka,
+    private readonly timeoutMs = 2000,
+  ) {
     this.admin = kafka.admin({ retry: { retries: 0 } })
     this.admin.on(this.admin.events.DISCONNECT, () => {
       this.connected = false

@@ -257,9 +257,7 @@ export class OutboxRelay {
     if (now - this.lastCleanup < 60_000) return
     this.lastCleanup = now
     const client = await this.ensureClient()
-    await client.query(`DELETE FROM "outbox_events" WHERE "published_at" < now() - ($1::bigint * interval '1 millisecond')`, [
-      this.opts.retentionMs,
-    ])
+    await client.query(`DELETE FROM "outbox_events" WHERE "published_at" < now() - ($1::bigint * interval '1 millisecond')`, [this.opts.retentionMs])
   }
 }
 

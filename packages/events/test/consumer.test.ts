@@ -8,7 +8,10 @@ const k = kafka('consumer-test')
 
 type Handler = (event: { eventId: string; userId: string; n: number }, tx: { $executeRawUnsafe(q: string, ...v: unknown[]): Promise<number> }) => Promise<void>
 
-type BatchHandler = (events: { eventId: string; userId: string; n: number }[], tx: { $executeRawUnsafe(q: string, ...v: unknown[]): Promise<number> }) => Promise<void>
+type BatchHandler = (
+  events: { eventId: string; userId: string; n: number }[],
+  tx: { $executeRawUnsafe(q: string, ...v: unknown[]): Promise<number> },
+) => Promise<void>
 
 interface SetupOptions {
   maxAttempts?: number
@@ -36,7 +39,15 @@ async function setup(t: Test, handler: Handler, options: SetupOptions = {}) {
     ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
     subscriptions: [
       subscribe(contract, (event, { tx }) => handler(event, tx), {
-        ...(options.handleBatch ? { handleBatch: (items, { tx }) => options.handleBatch!(items.map((i) => i.event), tx) } : {}),
+        ...(options.handleBatch
+          ? {
+              handleBatch: (items, { tx }) =>
+                options.handleBatch!(
+                  items.map((i) => i.event),
+                  tx,
+                ),
+            }
+          : {}),
       }),
     ],
   })
@@ -75,7 +86,11 @@ t.test('a redelivered event is processed once', async (t) => {
   await s.waitForCounts((c) => c.processed + c.duplicate === 2)
   t.equal(s.consumer.counts.processed, 1)
   t.equal(s.consumer.counts.duplicate, 1)
-  t.same((await s.effects()).map((r) => r.event_id), [e.eventId], 'one effect for two deliveries')
+  t.same(
+    (await s.effects()).map((r) => r.event_id),
+    [e.eventId],
+    'one effect for two deliveries',
+  )
 })
 
 t.test('malformed JSON and schema violations go to the dead-letter topic and later messages still flow', async (t) => {
@@ -89,8 +104,14 @@ t.test('malformed JSON and schema violations go to the dead-letter topic and lat
   const dead = await readTopic(k, s.dlq, 2)
   t.same(dead.map((m) => m.headers['x-dlq-reason']).sort(), ['malformed_json', 'schema_violation'])
   t.equal(dead.find((m) => m.headers['x-dlq-reason'] === 'malformed_json')?.value, '{not json', 'the original bytes are kept')
-  t.ok(dead.every((m) => m.headers['x-original-topic'] && m.headers['x-original-offset']), 'origin recorded')
-  t.same((await s.effects()).map((r) => r.n), [7])
+  t.ok(
+    dead.every((m) => m.headers['x-original-topic'] && m.headers['x-original-offset']),
+    'origin recorded',
+  )
+  t.same(
+    (await s.effects()).map((r) => r.n),
+    [7],
+  )
 })
 
 t.test('a handler that keeps failing is dead-lettered after bounded retries; nothing partial is stored', async (t) => {
@@ -112,7 +133,11 @@ t.test('a handler that keeps failing is dead-lettered after bounded retries; not
   await s.send(JSON.stringify(s.event(14)), key)
   await s.waitForCounts((c) => c.processed === 1 && c['dead-lettered'] === 1)
   t.equal(calls, 3, 'tried exactly maxAttempts times')
-  t.same((await s.effects()).map((r) => r.n), [14], 'the failed attempts left no rows behind')
+  t.same(
+    (await s.effects()).map((r) => r.n),
+    [14],
+    'the failed attempts left no rows behind',
+  )
   const dead = await readTopic(k, s.dlq, 1)
   t.equal(dead[0]?.headers['x-dlq-reason'], 'handler_failed')
   t.match(dead[0]?.headers['x-dlq-detail'], /cannot handle 13/)
@@ -148,7 +173,11 @@ t.test('a batch is handled in chunks: one transaction per chunk, effects in offs
   await s.sendAll(Array.from({ length: 60 }, (_, i) => JSON.stringify(s.event(i))))
   await s.start()
   await s.waitForCounts((c) => c.processed === 60)
-  t.same((await s.effects()).map((r) => r.n), Array.from({ length: 60 }, (_, i) => i), 'every event once')
+  t.same(
+    (await s.effects()).map((r) => r.n),
+    Array.from({ length: 60 }, (_, i) => i),
+    'every event once',
+  )
   t.ok(s.consumer.transactions <= 6, `60 events in ${s.consumer.transactions} transactions (chunks of 20; kafkajs may split the fetch)`)
   t.ok(s.consumer.transactions >= 3, 'a chunk never exceeds chunkSize')
 })
@@ -163,7 +192,10 @@ t.test('duplicate event ids inside one chunk are processed once', async (t) => {
   await s.waitForCounts((c) => c.processed + c.duplicate === 5)
   t.equal(s.consumer.counts.processed, 3)
   t.equal(s.consumer.counts.duplicate, 2)
-  t.same((await s.effects()).map((r) => r.n), [1, 2, 3])
+  t.same(
+    (await s.effects()).map((r) => r.n),
+    [1, 2, 3],
+  )
 })
 
 t.test('a poison event in the middle of a chunk goes to the dead-letter topic alone; its neighbours commit', async (t) => {
@@ -182,7 +214,11 @@ t.test('a poison event in the middle of a chunk goes to the dead-letter topic al
   await s.sendAll(Array.from({ length: 10 }, (_, i) => JSON.stringify(s.event(i))))
   await s.start()
   await s.waitForCounts((c) => c.processed === 9 && c['dead-lettered'] === 1)
-  t.same((await s.effects()).map((r) => r.n), [0, 1, 2, 3, 4, 6, 7, 8, 9], 'the neighbours are stored, the poison event is not')
+  t.same(
+    (await s.effects()).map((r) => r.n),
+    [0, 1, 2, 3, 4, 6, 7, 8, 9],
+    'the neighbours are stored, the poison event is not',
+  )
   t.equal(poisonCalls, 3, 'the poison event was tried maxAttempts times in all (the chunk try counts as the first)')
   const dead = await readTopic(k, s.dlq, 1)
   t.equal(dead[0]?.headers['x-dlq-reason'], 'handler_failed')
@@ -206,7 +242,10 @@ t.test('a PermanentEventError inside a chunk dead-letters that event at once and
   await s.start()
   await s.waitForCounts((c) => c.processed === 4 && c['dead-lettered'] === 1)
   t.equal(calls, 1, 'not retried')
-  t.same((await s.effects()).map((r) => r.n), [0, 1, 3, 4])
+  t.same(
+    (await s.effects()).map((r) => r.n),
+    [0, 1, 3, 4],
+  )
   t.equal((await readTopic(k, s.dlq, 1))[0]?.headers['x-dlq-reason'], 'unknown_user')
 })
 
@@ -229,15 +268,25 @@ t.test('a batch handler writes a whole chunk at once; when it fails, the chunk i
     { deferStart: true, handleBatch: bulkInsert },
   )
   const key = randomUUID()
-  await s.sendAll(Array.from({ length: 10 }, (_, i) => JSON.stringify(s.event(i))), key)
+  await s.sendAll(
+    Array.from({ length: 10 }, (_, i) => JSON.stringify(s.event(i))),
+    key,
+  )
   await s.start()
   await s.waitForCounts((c) => c.processed === 10)
   t.equal(perEvent, 0, 'the batch handler took the whole batch')
   t.ok(s.consumer.transactions <= 2, `10 events in ${s.consumer.transactions} transaction(s)`)
-  await s.sendAll([s.event(20), s.event(99), s.event(21)].map((e) => JSON.stringify(e)), key)
+  await s.sendAll(
+    [s.event(20), s.event(99), s.event(21)].map((e) => JSON.stringify(e)),
+    key,
+  )
   await s.waitForCounts((c) => c.processed === 13)
   t.equal(perEvent, 3, 'after the batch handler failed, each event went through handle')
-  t.same((await s.effects()).map((r) => r.n), [...Array.from({ length: 10 }, (_, i) => i), 20, 21, 99], 'nothing lost, nothing twice')
+  t.same(
+    (await s.effects()).map((r) => r.n),
+    [...Array.from({ length: 10 }, (_, i) => i), 20, 21, 99],
+    'nothing lost, nothing twice',
+  )
   t.equal(s.consumer.counts['dead-lettered'], 0)
 })
 
@@ -283,7 +332,10 @@ t.test('a crash kafkajs does not restart after is recovered: a new consumer join
   t.equal(consumer.counts.processed, 1, 'the message behind it was handled')
   const dead = await readTopic(k, dlq, 1)
   t.equal(dead[0]?.value, '{poison')
-  t.same((await sql.$queryRawUnsafe<{ n: number }[]>('SELECT n FROM effects')).map((r) => r.n), [42])
+  t.same(
+    (await sql.$queryRawUnsafe<{ n: number }[]>('SELECT n FROM effects')).map((r) => r.n),
+    [42],
+  )
 })
 
 t.test('infrastructure errors are recognised as transient, business errors are not', async (t) => {

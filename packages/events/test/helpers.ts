@@ -8,7 +8,6 @@ import { diffDatabaseToSchema } from '../../../scripts/db/schema-engine.js'
 
 export const logger: Logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
 
-
 export function kafka(clientId = 'events-test'): Kafka {
   return createKafka({ brokers: requireEnv('KAFKA_BROKERS').split(','), clientId }, logger)
 }
@@ -82,7 +81,6 @@ export function uniqueTopicSuffix(): string {
 export function readTopic(k: Kafka, topic: string, count: number, timeoutMs = 20_000) {
   return readTopicFrom(k, topic, { until: (messages) => messages.length >= count, durationMs: timeoutMs })
 }
-
 
 import Type from 'typebox'
 import { defineEvent, EventMeta, type TopicSpec } from '@expenses/events'

@@ -161,7 +161,11 @@ t.test('committed offsets survive a reconnect: a new member resumes after them',
   const first = kafka.consumer({ groupId })
   const firstBatch = await collect(first, topic, 5)
   await first.disconnect() // commits the consumed offsets on the way out
-  t.same(firstBatch.map((m) => m.message.value?.toString()), [1, 2, 3, 4, 5].map((i) => `first-${i}`), 'first member read the first batch')
+  t.same(
+    firstBatch.map((m) => m.message.value?.toString()),
+    [1, 2, 3, 4, 5].map((i) => `first-${i}`),
+    'first member read the first batch',
+  )
 
   const committed = await admin.fetchOffsets({ groupId, topics: [topic] })
   t.equal(committed[0]?.partitions[0]?.offset, '5', 'offset 5 committed for the group')
@@ -172,7 +176,11 @@ t.test('committed offsets survive a reconnect: a new member resumes after them',
   const secondBatch = await collect(second, topic, 3)
   await sleep(1000) // anything re-delivered from before the commit would show up now
   await second.disconnect()
-  t.same(secondBatch.map((m) => m.message.value?.toString()), ['second-1', 'second-2', 'second-3'], 'resumed after the committed offset, nothing re-read')
+  t.same(
+    secondBatch.map((m) => m.message.value?.toString()),
+    ['second-1', 'second-2', 'second-3'],
+    'resumed after the committed offset, nothing re-read',
+  )
 })
 
 t.test('transactional producer: committed messages are visible, aborted ones are not', async (t) => {
@@ -180,10 +188,22 @@ t.test('transactional producer: committed messages are visible, aborted ones are
   const p = producer({ transactionalId: `compat-tx-${runId}`, idempotent: true, maxInFlightRequests: 1 })
   await p.connect()
   const aborted = await p.transaction()
-  await aborted.send({ topic, messages: [{ key: 'k', value: 'aborted-1' }, { key: 'k', value: 'aborted-2' }] })
+  await aborted.send({
+    topic,
+    messages: [
+      { key: 'k', value: 'aborted-1' },
+      { key: 'k', value: 'aborted-2' },
+    ],
+  })
   await aborted.abort()
   const committed = await p.transaction()
-  await committed.send({ topic, messages: [{ key: 'k', value: 'committed-1' }, { key: 'j', value: 'committed-2' }] })
+  await committed.send({
+    topic,
+    messages: [
+      { key: 'k', value: 'committed-1' },
+      { key: 'j', value: 'committed-2' },
+    ],
+  })
   await committed.commit()
   await p.disconnect()
 
@@ -197,5 +217,9 @@ t.test('transactional producer: committed messages are visible, aborted ones are
   const raw = kafka.consumer({ groupId: `compat-tx-raw-${runId}`, readUncommitted: true })
   const all = await collect(raw, topic, 4)
   await raw.disconnect()
-  t.same(all.map((m) => m.message.value?.toString()).sort(), ['aborted-1', 'aborted-2', 'committed-1', 'committed-2'], 'read_uncommitted sees the aborted records too, so the filter above is real')
+  t.same(
+    all.map((m) => m.message.value?.toString()).sort(),
+    ['aborted-1', 'aborted-2', 'committed-1', 'committed-2'],
+    'read_uncommitted sees the aborted records too, so the filter above is real',
+  )
 })

@@ -13,7 +13,12 @@ t.test('brokers, client id and TLS from the environment', async (t) => {
 })
 
 t.test('SASL in either case, with its credentials', async (t) => {
-  const settings = load({ KAFKA_BROKERS: 'a:9093', KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_USERNAME: 'ds-service', KAFKA_SASL_PASSWORD: 'secret-pass' })
+  const settings = load({
+    KAFKA_BROKERS: 'a:9093',
+    KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+    KAFKA_SASL_USERNAME: 'ds-service',
+    KAFKA_SASL_PASSWORD: 'secret-pass',
+  })
   t.same(settings.sasl, { mechanism: 'scram-sha-512', username: 'ds-service', password: 'secret-pass' })
   t.equal(load({ KAFKA_BROKERS: 'a:9093', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }).sasl?.mechanism, 'plain')
 })
@@ -23,7 +28,10 @@ t.test('bad values are refused with the variable named, and the password is neve
   t.throws(() => load({ KAFKA_BROKERS: 'a:9092,,b:9092' }), /KAFKA_BROKERS must/)
   t.throws(() => load({ KAFKA_BROKERS: 'a:9092', KAFKA_SSL: 'maybe' }), /KAFKA_SSL must be true or false/)
   t.throws(() => load({ KAFKA_BROKERS: 'a:9092', KAFKA_SASL_MECHANISM: 'gssapi' }), /KAFKA_SASL_MECHANISM must/)
-  t.throws(() => load({ KAFKA_BROKERS: 'a:9092', KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_PASSWORD: 'only-password' }), /KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required/)
+  t.throws(
+    () => load({ KAFKA_BROKERS: 'a:9092', KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_PASSWORD: 'only-password' }),
+    /KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required/,
+  )
   const err = (() => {
     try {
       load({ KAFKA_BROKERS: 'a:9092', KAFKA_SASL_MECHANISM: 'nope', KAFKA_SASL_PASSWORD: 'hunter2-secret' })

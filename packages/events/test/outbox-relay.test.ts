@@ -17,8 +17,6 @@ async function setup(t: Test) {
   return { db, sql, contract, topic }
 }
 
-
-
 t.test('an event enqueued in a committed transaction is published once, keyed by user', async (t) => {
   const { db, sql, contract, topic } = await setup(t)
   const userId = randomUUID()
@@ -121,7 +119,10 @@ t.test('a bulk enqueue writes every event in order and publishes each once', asy
   const userId = randomUUID()
   const payloads = Array.from({ length: 25 }, (_, n) => ({ eventId: randomUUID(), occurredAt: new Date().toISOString(), userId, n }))
   const { eventIds } = await sql.$transaction((tx) => enqueueEvents(tx, contract, payloads))
-  t.same(eventIds, payloads.map((p) => p.eventId))
+  t.same(
+    eventIds,
+    payloads.map((p) => p.eventId),
+  )
   await t.rejects(
     sql.$transaction((tx) => enqueueEvents(tx, contract, [{ ...payloads[0]!, eventId: randomUUID(), n: -5 }])),
     { name: 'EventValidationError' },

@@ -87,10 +87,7 @@ export function fastifyServerOptions(options: AppOptions): FastifyServerOptions 
 }
 
 /** Derives AppOptions from the loaded config; the service adds what only it knows. */
-export function appOptionsFromConfig(
-  config: Pick<BaseConfig, 'LOG_LEVEL'>,
-  options: Omit<AppOptions, 'logLevel'>,
-): AppOptions {
+export function appOptionsFromConfig(config: Pick<BaseConfig, 'LOG_LEVEL'>, options: Omit<AppOptions, 'logLevel'>): AppOptions {
   return { ...options, logLevel: config.LOG_LEVEL }
 }
 

@@ -20,7 +20,10 @@ export function envPort(defaultPort?: number) {
 export const baseConfigProperties = {
   PORT: envPort(),
   HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
-  LOG_LEVEL: Type.Union(logLevels.map((l) => Type.Literal(l)), { default: 'info' }),
+  LOG_LEVEL: Type.Union(
+    logLevels.map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
   NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], {
     default: 'production',
   }),
@@ -115,7 +118,10 @@ function coerce(schema: TSchema, raw: string): unknown {
       return TRUE.has(lower) ? true : FALSE.has(lower) ? false : raw
     }
     case 'array': {
-      const items = text.split(',').map((part) => part.trim()).filter((part) => part !== '')
+      const items = text
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== '')
       const itemSchema = s.items as TSchema | undefined
       return itemSchema ? items.map((item) => coerce(itemSchema, item)) : items
     }
@@ -147,8 +153,7 @@ export function describe(schema: TSchema): string {
     case 'string': {
       if (typeof s.format === 'string') return `a valid ${s.format}`
       if (typeof s.pattern === 'string') return `a string matching ${s.pattern}`
-      if (typeof s.minLength === 'number' || typeof s.maxLength === 'number')
-        return `a string of length${range(s.minLength, s.maxLength)}`
+      if (typeof s.minLength === 'number' || typeof s.maxLength === 'number') return `a string of length${range(s.minLength, s.maxLength)}`
       return 'a string'
     }
     default:

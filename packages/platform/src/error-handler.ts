@@ -2,14 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify'
 import fp from 'fastify-plugin'
-import {
-  buildProblemBody,
-  defaultCode,
-  HttpProblem,
-  PROBLEM_CONTENT_TYPE,
-  statusTitle,
-  type ProblemFieldError,
-} from './errors.js'
+import { buildProblemBody, defaultCode, HttpProblem, PROBLEM_CONTENT_TYPE, statusTitle, type ProblemFieldError } from './errors.js'
 
 /** Cap on reported field errors, so a huge invalid array cannot produce a huge response. */
 const MAX_FIELD_ERRORS = 20
@@ -84,9 +77,7 @@ export function resolveError(err: FastifyError | HttpProblem | Error): Resolved 
   }
   const fastifyError = err as FastifyError
   if (Array.isArray(fastifyError.validation)) {
-    const errors = fastifyError.validation
-      .slice(0, MAX_FIELD_ERRORS)
-      .map((e) => toFieldError(fastifyError.validationContext, e))
+    const errors = fastifyError.validation.slice(0, MAX_FIELD_ERRORS).map((e) => toFieldError(fastifyError.validationContext, e))
     return {
       status: 400,
       code: 'validation_failed',

@@ -101,13 +101,7 @@ export function isHttpProblem(err: unknown): err is HttpProblem {
 }
 
 /** `throw problem(409, 'email_taken', 'Conflict', 'This email is already registered')` */
-export function problem(
-  status: number,
-  code: string,
-  title: string = statusTitle(status),
-  detail?: string,
-  extra?: Record<string, unknown>,
-): HttpProblem {
+export function problem(status: number, code: string, title: string = statusTitle(status), detail?: string, extra?: Record<string, unknown>): HttpProblem {
   return new HttpProblem(status, code, title, { ...(detail === undefined ? {} : { detail }), ...(extra ? { extra } : {}) })
 }
 

@@ -73,9 +73,7 @@ export const healthPlugin = fp<HealthPluginOptions>(
         checks.set(name, check)
       },
       async run() {
-        const entries = await Promise.all(
-          [...checks].map(async ([name, check]) => [name, await runWithTimeout(check, timeoutMs)] as const),
-        )
+        const entries = await Promise.all([...checks].map(async ([name, check]) => [name, await runWithTimeout(check, timeoutMs)] as const))
         return { ready: entries.every(([, result]) => result === 'ok'), checks: Object.fromEntries(entries) }
       },
     })

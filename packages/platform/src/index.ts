@@ -46,14 +46,7 @@ export { bearerSecurity } from './openapi.js'
 export type { OpenApiOptions } from './openapi.js'
 
 export { registerAuth } from './auth/jwt-verify.js'
-export type {
-  AccessTokenClaims,
-  AsymmetricAlgorithm,
-  AuthContext,
-  KeySource,
-  PublicKeyLookup,
-  TokenVerifyOptions,
-} from './auth/jwt-verify.js'
+export type { AccessTokenClaims, AsymmetricAlgorithm, AuthContext, KeySource, PublicKeyLookup, TokenVerifyOptions } from './auth/jwt-verify.js'
 export { JwksKeyStore, JwksUnavailableError } from './auth/jwks.js'
 export type { JwksKeyStoreOptions } from './auth/jwks.js'
 

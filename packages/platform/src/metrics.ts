@@ -49,10 +49,7 @@ export const metricsPlugin = fp<MetricsPluginOptions>(
       if (request.routeOptions.config.metrics === false) return
       // The route pattern (/expenses/:id), never the raw URL: raw URLs would create a series per id.
       const route = request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched')
-      httpRequestDuration.observe(
-        { method: request.method, route, status_code: String(reply.statusCode) },
-        reply.elapsedTime / 1000,
-      )
+      httpRequestDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000)
     })
 
     app.get('/metrics', { config: { metrics: false }, schema: { hide: true } }, async (_request, reply) => {

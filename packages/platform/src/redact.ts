@@ -8,8 +8,7 @@
  */
 
 /** Keys whose values are secrets, matched case-insensitively anywhere in the key (newPassword, KAFKA_SASL_PASSWORD). */
-export const SECRET_KEY_PATTERN =
-  /pass(word|wd)|secret|token|authorization|cookie|private_?key|api_?key|credential|database_?url|connection_?string|admin_url/i
+export const SECRET_KEY_PATTERN = /pass(word|wd)|secret|token|authorization|cookie|private_?key|api_?key|credential|database_?url|connection_?string|admin_url/i
 
 /** Documented examples of what SECRET_KEY_PATTERN covers. */
 export const SECRET_KEYS = [
@@ -29,12 +28,7 @@ export const SECRET_KEYS = [
 ] as const
 
 /** Exact pino `redact.paths`: applied after serializers, where Fastify/pino put request and response headers. */
-export const HEADER_REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["proxy-authorization"]',
-  'res.headers["set-cookie"]',
-]
+export const HEADER_REDACT_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["proxy-authorization"]', 'res.headers["set-cookie"]']
 
 export const REDACTED = '[Redacted]'
 

@@ -114,7 +114,11 @@ t.test('validation errors are 400 validation_failed with a path per problem', as
   const { app } = await setup(t)
   const cases: [string, { url: string; payload: unknown }, { path: string; message: RegExp | string }][] = [
     ['missing property', { url: '/expenses/1', payload: { amount: '1.00' } }, { path: 'body.currency', message: 'is required' }],
-    ['unknown property is rejected, not stripped', { url: '/expenses/1', payload: { ...validBody, userId: 'x' } }, { path: 'body.userId', message: 'is not allowed' }],
+    [
+      'unknown property is rejected, not stripped',
+      { url: '/expenses/1', payload: { ...validBody, userId: 'x' } },
+      { path: 'body.userId', message: 'is not allowed' },
+    ],
     ['format (ajv-formats)', { url: '/expenses/1', payload: { ...validBody, email: 'not-an-email' } }, { path: 'body.email', message: /format "email"/ }],
     ['pattern', { url: '/expenses/1', payload: { ...validBody, amount: '12.5' } }, { path: 'body.amount', message: /pattern/ }],
     ['nested array item', { url: '/expenses/1', payload: { ...validBody, tags: ['ok', ''] } }, { path: 'body.tags.1', message: /fewer than 1/ }],
@@ -135,7 +139,12 @@ t.test('body parsing problems', async (t) => {
   const malformed = await app.inject({ method: 'POST', url: '/expenses/1', headers: { 'content-type': 'application/json' }, payload: '{"amount": "1.00",' })
   assertProblem(t, malformed, 400, 'malformed_json')
 
-  const poisoned = await app.inject({ method: 'POST', url: '/expenses/1', headers: { 'content-type': 'application/json' }, payload: '{"__proto__": {"admin": true}}' })
+  const poisoned = await app.inject({
+    method: 'POST',
+    url: '/expenses/1',
+    headers: { 'content-type': 'application/json' },
+    payload: '{"__proto__": {"admin": true}}',
+  })
   assertProblem(t, poisoned, 400, 'malformed_json')
 
   const tooBig = await app.inject({ method: 'POST', url: '/expenses/1', payload: { ...validBody, tags: ['x'.repeat(2000)] } })

@@ -12,7 +12,11 @@ const next = newSigningKey('key-2025-02')
 async function setup(t: Test, keys: SigningKey[] = [current], source?: (url: string) => KeySource, clockToleranceMs?: number) {
   const jwks = await startJwksServer(keys)
   const { app, logs } = await buildTestApp()
-  await registerAuth(app, source ? source(jwks.url) : { jwksUrl: jwks.url }, { issuer: ISSUER, audience: AUDIENCE, ...(clockToleranceMs === undefined ? {} : { clockToleranceMs }) })
+  await registerAuth(app, source ? source(jwks.url) : { jwksUrl: jwks.url }, {
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    ...(clockToleranceMs === undefined ? {} : { clockToleranceMs }),
+  })
   app.get('/me', { onRequest: app.authenticate }, async (request) => ({
     userId: request.auth.userId,
     username: request.auth.username,
@@ -216,7 +220,9 @@ t.test('a remembered verification is for that exact token: a tampered copy is st
   const token = rs256(current)
   t.equal((await call(token)).statusCode, 200)
   const [header, payload, signature] = token.split('.')
-  const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), sub: '5b0f7c4e-2d7e-4a53-9d2a-00000000beef' })).toString('base64url')
+  const forgedPayload = Buffer.from(
+    JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), sub: '5b0f7c4e-2d7e-4a53-9d2a-00000000beef' }),
+  ).toString('base64url')
   assertInvalidToken(t, await call(`${header}.${forgedPayload}.${signature}`), 'same signature, another subject')
   assertInvalidToken(t, await call(rs256(attacker)), 'same kid, another key')
   t.equal((await call(token)).statusCode, 200, 'the genuine token is still accepted')

@@ -58,10 +58,7 @@ t.test('reports every bad variable in one line with what is expected', async (t)
   t.match(err.message, 'SHUTDOWN_TIMEOUT_MS must be an integer >= 0 (got "1.5")')
   t.match(err.message, 'KAFKA_SSL must be true or false (got "maybe")')
   t.match(err.message, 'DATABASE_URL is required')
-  t.same(
-    err.issues.map((i) => i.variable).sort(),
-    ['DATABASE_URL', 'KAFKA_SSL', 'LOG_LEVEL', 'PORT', 'SHUTDOWN_TIMEOUT_MS'],
-  )
+  t.same(err.issues.map((i) => i.variable).sort(), ['DATABASE_URL', 'KAFKA_SSL', 'LOG_LEVEL', 'PORT', 'SHUTDOWN_TIMEOUT_MS'])
 })
 
 t.test('rejects out-of-range and lossy numbers instead of rounding them', async (t) => {
@@ -71,9 +68,7 @@ t.test('rejects out-of-range and lossy numbers instead of rounding them', async 
 })
 
 t.test('never echoes secrets in the error message', async (t) => {
-  const err = t.throws(() =>
-    loadConfig(schema, { ...validEnv, DATABASE_URL: 'postgres://u:hunter22@db host/x', KAFKA_SASL_PASSWORD: 'short' }),
-  ) as ConfigError
+  const err = t.throws(() => loadConfig(schema, { ...validEnv, DATABASE_URL: 'postgres://u:hunter22@db host/x', KAFKA_SASL_PASSWORD: 'short' })) as ConfigError
   t.notMatch(err.message, 'hunter22')
   t.notMatch(err.message, 'short"')
   t.match(err.message, 'KAFKA_SASL_PASSWORD must be a string of length >= 8 (got "[redacted]")')

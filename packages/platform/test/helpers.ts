@@ -23,9 +23,7 @@ export function captureLogs() {
 }
 
 /** buildApp exactly as production calls it, with logs captured instead of printed. */
-export async function buildTestApp(
-  options: Partial<AppOptions> = {},
-): Promise<{ app: PlatformApp; logs: ReturnType<typeof captureLogs> }> {
+export async function buildTestApp(options: Partial<AppOptions> = {}): Promise<{ app: PlatformApp; logs: ReturnType<typeof captureLogs> }> {
   const logs = captureLogs()
   const service = options.service ?? 'test-service'
   const app = await buildApp({

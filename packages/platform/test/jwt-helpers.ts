@@ -25,8 +25,7 @@ export function signJwt(
 ): string {
   const input = `${b64url(header)}.${b64url(payload)}`
   if ('none' in key) return `${input}.`
-  const signature =
-    'rsa' in key ? sign('sha256', Buffer.from(input), key.rsa) : createHmac('sha256', key.hmac).update(input).digest()
+  const signature = 'rsa' in key ? sign('sha256', Buffer.from(input), key.rsa) : createHmac('sha256', key.hmac).update(input).digest()
   return `${input}.${signature.toString('base64url')}`
 }
 

@@ -47,15 +47,11 @@ t.test('redacts secret keys at any reasonable depth and keeps connection strings
 t.test('a request with a password body and Authorization header never shows them in the logs', async (t) => {
   const { app, logs } = await buildTestApp()
   t.teardown(() => app.close())
-  app.post(
-    '/login',
-    { schema: { body: Type.Object({ username: Type.String(), password: Type.String() }) } },
-    async (request) => {
-      // The worst case: a careless handler logging everything it got.
-      request.log.info({ body: request.body, headers: request.headers, req: request.raw }, 'login attempt')
-      return { ok: true }
-    },
-  )
+  app.post('/login', { schema: { body: Type.Object({ username: Type.String(), password: Type.String() }) } }, async (request) => {
+    // The worst case: a careless handler logging everything it got.
+    request.log.info({ body: request.body, headers: request.headers, req: request.raw }, 'login attempt')
+    return { ok: true }
+  })
   const res = await app.inject({
     method: 'POST',
     url: '/login',

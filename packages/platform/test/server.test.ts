@@ -74,7 +74,11 @@ t.test('SIGTERM drains in-flight requests, then runs shutdown steps in order and
     t.ok(index >= 0, `logged: ${m}`)
     return index
   })
-  t.same(order, [...order].sort((a, b) => a - b), 'in this order')
+  t.same(
+    order,
+    [...order].sort((a, b) => a - b),
+    'in this order',
+  )
   t.equal(svc.lines.find((l) => l.msg === 'shutting down')?.signal, 'SIGTERM')
   t.ok(svc.lines.every((l) => l.service === 'slow-service'))
 

@@ -1,8 +1,27 @@
 export * from './config.js'
 import { migrate } from '@expenses/db'
-import { createKafka, EventConsumer, KafkaProbe, kafkaSettings, OutboxRelay, type ConsumerDefinition, type KafkaConnectionConfig, type SqlExecutor, type TransactionalSql } from '@expenses/events'
+import {
+  createKafka,
+  EventConsumer,
+  KafkaProbe,
+  kafkaSettings,
+  OutboxRelay,
+  type ConsumerDefinition,
+  type KafkaConnectionConfig,
+  type SqlExecutor,
+  type TransactionalSql,
+} from '@expenses/events'
 import { backoffDelay, sleep } from '@expenses/retry'
-import { createLogger, loadConfig, runService, type BaseConfig, type PlatformApp, type ReadinessChecks, type ShutdownStep, type RunningService } from '@expenses/platform'
+import {
+  createLogger,
+  loadConfig,
+  runService,
+  type BaseConfig,
+  type PlatformApp,
+  type ReadinessChecks,
+  type ShutdownStep,
+  type RunningService,
+} from '@expenses/platform'
 import type { Kafka } from 'kafkajs'
 import type { Logger } from 'pino'
 import type { Static, TObject } from 'typebox'

@@ -68,18 +68,22 @@ export async function startTestKubeApiserver(options: { startTimeoutMs?: number 
   try {
     const [etcdClient, etcdPeer, securePort] = await freePorts(3)
     const etcdUrl = `http://127.0.0.1:${etcdClient}`
-    const etcd = launch(bin.etcd, [
-      '--name=test',
-      `--data-dir=${path.join(dir, 'etcd')}`,
-      `--listen-client-urls=${etcdUrl}`,
-      `--advertise-client-urls=${etcdUrl}`,
-      `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
-      `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
-      `--initial-cluster=test=http://127.0.0.1:${etcdPeer}`,
-      '--log-level=warn',
-      // Test data is thrown away: skipping fsync makes the apiserver's writes much faster on slow disks.
-      '--unsafe-no-fsync',
-    ], path.join(dir, 'etcd.log'))
+    const etcd = launch(
+      bin.etcd,
+      [
+        '--name=test',
+        `--data-dir=${path.join(dir, 'etcd')}`,
+        `--listen-client-urls=${etcdUrl}`,
+        `--advertise-client-urls=${etcdUrl}`,
+        `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
+        `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+        `--initial-cluster=test=http://127.0.0.1:${etcdPeer}`,
+        '--log-level=warn',
+        // Test data is thrown away: skipping fsync makes the apiserver's writes much faster on slow disks.
+        '--unsafe-no-fsync',
+      ],
+      path.join(dir, 'etcd.log'),
+    )
     processes.add(etcd)
     await waitUntil(`etcd on ${etcdUrl}`, timeoutMs, etcd, path.join(dir, 'etcd.log'), async () => {
       const res = await fetch(`${etcdUrl}/health`).catch(() => undefined)
@@ -230,11 +234,15 @@ function get(url: string, token: string, ca: string): Promise<number> {
 /** `count` distinct free TCP ports on 127.0.0.1 (held open together so they differ). */
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<Server>((resolve, reject) => {
-      const server = createServer()
-      server.once('error', reject)
-      server.listen(0, '127.0.0.1', () => resolve(server))
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((resolve, reject) => {
+          const server = createServer()
+          server.once('error', reject)
+          server.listen(0, '127.0.0.1', () => resolve(server))
+        }),
+    ),
   )
   const ports = servers.map((server) => (server.address() as AddressInfo).port)
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))))

@@ -62,7 +62,15 @@ function jwksAnswer(keys: IssuerKey[], fault: JwksFault): { status: number; body
     case 'empty':
       return { status: 200, body: '{"keys":[]}' }
     case 'non-rsa':
-      return { status: 200, body: JSON.stringify({ keys: [...keys.map((k) => k.jwk), { kty: 'EC', crv: 'P-256', kid: 'ec-key', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' }] }) }
+      return {
+        status: 200,
+        body: JSON.stringify({
+          keys: [
+            ...keys.map((k) => k.jwk),
+            { kty: 'EC', crv: 'P-256', kid: 'ec-key', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' },
+          ],
+        }),
+      }
     case 'none':
       return { status: 200, body: JSON.stringify({ keys: keys.map((k) => k.jwk) }) }
   }
@@ -111,7 +119,14 @@ export async function startRotatingTokenIssuer(options: { issuer?: string; audie
       return jwksRequests
     },
     token(userId, opts = {}) {
-      const sign = createSigner({ key: signing.privatePem, algorithm: 'RS256', kid: signing.kid, iss: issuer, aud: audience, expiresIn: opts.expiresInMs ?? 900_000 })
+      const sign = createSigner({
+        key: signing.privatePem,
+        algorithm: 'RS256',
+        kid: signing.kid,
+        iss: issuer,
+        aud: audience,
+        expiresIn: opts.expiresInMs ?? 900_000,
+      })
       return sign({ sub: userId, jti: randomUUID(), username: opts.username ?? `user-${userId.slice(0, 8)}` })
     },
     rotate() {

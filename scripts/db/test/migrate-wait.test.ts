@@ -61,7 +61,10 @@ t.test('waitForMigrations returns once another process has migrated', async (t) 
   const seen: string[][] = []
   const waiting = waitForMigrations({ databaseUrl: url, migrationsDir: dir, timeoutMs: 20_000, intervalMs: 100, onWaiting: (p) => seen.push(p) })
   let settled = false
-  void waiting.then(() => (settled = true), () => (settled = true))
+  void waiting.then(
+    () => (settled = true),
+    () => (settled = true),
+  )
   await new Promise((r) => setTimeout(r, 500))
   t.notOk(settled, 'still waiting while nothing is applied')
   t.same(seen[0], ['20260101000000_one'], 'reports what it waits for')
@@ -103,8 +106,7 @@ t.test('connectForMigration: one try by default, retries for the timeout it is g
 t.test('the migrate command: --wait, bad arguments and bad timeouts', async (t) => {
   const url = await scratchDatabase(t)
   const dir = await migrationsFolder(['20260101000000_one'])
-  const script = (args: string[]) =>
-    `import('@expenses/db').then((m) => m.runMigrateCommand('test-service', ${JSON.stringify(dir)}, ${JSON.stringify(args)}))`
+  const script = (args: string[]) => `import('@expenses/db').then((m) => m.runMigrateCommand('test-service', ${JSON.stringify(dir)}, ${JSON.stringify(args)}))`
   const command = (args: string[], env: Record<string, string> = {}) =>
     run(process.execPath, ['--import=tsx', '--conditions=@expenses/source', '-e', script(args)], {
       env: { ...process.env, DATABASE_URL: url, ...env },

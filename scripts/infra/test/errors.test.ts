@@ -44,16 +44,23 @@ t.test('a port held by our own server from another checkout says where to stop i
   const port = await freePortPair()
   const other = '/srv/other-checkout'
   // A listener whose command line looks like another checkout's Postgres (the argument is ignored).
-  const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${port}, '127.0.0.1'); setInterval(() => {}, 1000)`, `${other}/.local/postgres/data`], { stdio: 'ignore' })
+  const child = spawn(
+    process.execPath,
+    ['-e', `require('net').createServer().listen(${port}, '127.0.0.1'); setInterval(() => {}, 1000)`, `${other}/.local/postgres/data`],
+    { stdio: 'ignore' },
+  )
   t.teardown(() => child.kill())
-  await waitUntil(async () => {
-    try {
-      await assertPortFree(port, 'LOCAL_PG_PORT', 'Postgres')
-      return false
-    } catch {
-      return true
-    }
-  }, { timeoutMs: 10_000, timeoutMessage: 'listener did not start' })
+  await waitUntil(
+    async () => {
+      try {
+        await assertPortFree(port, 'LOCAL_PG_PORT', 'Postgres')
+        return false
+      } catch {
+        return true
+      }
+    },
+    { timeoutMs: 10_000, timeoutMessage: 'listener did not start' },
+  )
   const err = await assertPortFree(port, 'LOCAL_PG_PORT', 'Postgres').catch((e: unknown) => e)
   t.equal(
     (err as Error).message,
@@ -67,7 +74,10 @@ t.test('no java on PATH: says to install Java 17+ or set KAFKA_BROKERS', async (
   const port = await freePortPair()
   const err = await ensureInfra({ root, env: { ...databases, PATH: path.join(root, 'empty-bin'), LOCAL_KAFKA_PORT: String(port) } }).catch((e: unknown) => e)
   t.type(err, InfraError)
-  t.equal((err as Error).message, 'java not found: install Java 17+ (e.g. `apt-get install -y openjdk-17-jre-headless`) or set KAFKA_BROKERS to an existing Kafka')
+  t.equal(
+    (err as Error).message,
+    'java not found: install Java 17+ (e.g. `apt-get install -y openjdk-17-jre-headless`) or set KAFKA_BROKERS to an existing Kafka',
+  )
 })
 
 t.test('an old java is rejected with its version', async (t) => {
@@ -103,7 +113,10 @@ t.test('an unreachable configured database is named, without its password', asyn
   }
   const err = await ensureInfra({ root: tempRoot('infra-baddb'), env }).catch((e: unknown) => e)
   t.type(err, InfraError)
-  t.match((err as Error).message, /^AUTH_DATABASE_URL points at 127\.0\.0\.1:1\/auth_service, which is not reachable \(.*ECONNREFUSED.*\); fix it, or unset all four/)
+  t.match(
+    (err as Error).message,
+    /^AUTH_DATABASE_URL points at 127\.0\.0\.1:1\/auth_service, which is not reachable \(.*ECONNREFUSED.*\); fix it, or unset all four/,
+  )
   t.notMatch((err as Error).message, /s3cret/)
 })
 
@@ -141,11 +154,17 @@ t.test('a data directory the postgres user cannot reach is reported with the fix
 
 t.test('readiness waits give up with the message that points at the log', async (t) => {
   const started = Date.now()
-  await t.rejects(waitUntil(async () => false, { timeoutMs: 300, intervalMs: 50, timeoutMessage: 'not ready; see .local/x.log' }), {
-    message: 'not ready; see .local/x.log',
-  })
+  await t.rejects(
+    waitUntil(async () => false, { timeoutMs: 300, intervalMs: 50, timeoutMessage: 'not ready; see .local/x.log' }),
+    {
+      message: 'not ready; see .local/x.log',
+    },
+  )
   t.ok(Date.now() - started < 2000, 'bounded')
-  await t.rejects(waitUntil(async () => false, { timeoutMs: 60_000, abort: () => 'died; see log', timeoutMessage: 'x' }), { message: 'died; see log' })
+  await t.rejects(
+    waitUntil(async () => false, { timeoutMs: 60_000, abort: () => 'died; see log', timeoutMessage: 'x' }),
+    { message: 'died; see log' },
+  )
 })
 
 function findOnPath(name: string): string {

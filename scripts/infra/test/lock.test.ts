@@ -35,9 +35,17 @@ t.test('eight processes racing for one lock hold it one at a time', async (t) =>
   t.same(codes, Array(8).fill(0), 'every contender got the lock in the end')
   const lines = fs.readFileSync(journal, 'utf8').trim().split('\n')
   t.equal(lines.length, 16)
-  t.same(lines, Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? 'in' : 'out')), 'never two inside at once')
+  t.same(
+    lines,
+    Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? 'in' : 'out')),
+    'never two inside at once',
+  )
   t.notOk(fs.existsSync(lock), 'released')
-  t.same(fs.readdirSync(dir).filter((f) => f.startsWith('race.lock')), [], 'no private or stale files left')
+  t.same(
+    fs.readdirSync(dir).filter((f) => f.startsWith('race.lock')),
+    [],
+    'no private or stale files left',
+  )
 })
 
 t.test('a lock whose holder died is broken; a live holder is waited for, then reported', async (t) => {
@@ -46,7 +54,10 @@ t.test('a lock whose holder died is broken; a live holder is waited for, then re
   t.equal(await withLock(lock, 1_000, async () => fs.readFileSync(lock, 'utf8').trim()), String(process.pid), 'taken over from the dead pid')
 
   fs.writeFileSync(lock, `${process.ppid}\n`) // alive: the process that started this test
-  await t.rejects(withLock(lock, 600, async () => 'never'), { message: new RegExp(`another infra command \\(pid ${process.ppid}\\) holds`) })
+  await t.rejects(
+    withLock(lock, 600, async () => 'never'),
+    { message: new RegExp(`another infra command \\(pid ${process.ppid}\\) holds`) },
+  )
   t.equal(fs.readFileSync(lock, 'utf8').trim(), String(process.ppid), "a live holder's lock is left alone")
   fs.rmSync(lock)
 })

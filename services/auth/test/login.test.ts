@@ -50,9 +50,19 @@ t.test('repeated failures from one client address are throttled across usernames
   for (let i = 0; i < 4; i++) {
     await app.inject({ method: 'POST', url: '/auth/v1/login', remoteAddress: address, payload: { username: `someone_else_${i}`, password: 'whatever 123' } })
   }
-  const blocked = await app.inject({ method: 'POST', url: '/auth/v1/login', remoteAddress: address, payload: { username: user.username, password: user.password } })
+  const blocked = await app.inject({
+    method: 'POST',
+    url: '/auth/v1/login',
+    remoteAddress: address,
+    payload: { username: user.username, password: user.password },
+  })
   t.equal(blocked.statusCode, 429, 'the address is blocked')
-  const elsewhere = await app.inject({ method: 'POST', url: '/auth/v1/login', remoteAddress: '192.0.2.77', payload: { username: user.username, password: user.password } })
+  const elsewhere = await app.inject({
+    method: 'POST',
+    url: '/auth/v1/login',
+    remoteAddress: '192.0.2.77',
+    payload: { username: user.username, password: user.password },
+  })
   t.equal(elsewhere.statusCode, 200, 'the same user from another address is not')
 })
 

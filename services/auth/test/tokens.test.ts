@@ -21,7 +21,11 @@ t.test('the access token carries sub, iss, aud, exp, iat, jti and a kid that the
   t.equal(header.alg, 'RS256')
   const jwk = jwks.keys.find((k) => k.kid === header.kid)
   t.ok(jwk, 'the signing key is in the JWKS')
-  const verify = createVerifier({ key: createPublicKey({ key: jwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString() })
+  const verify = createVerifier({
+    key: createPublicKey({ key: jwk as never, format: 'jwk' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString(),
+  })
   const claims = verify(tokens.accessToken) as Record<string, unknown>
   t.match(claims, { sub: tokens.userId, iss: config.JWT_ISSUER, aud: config.JWT_AUDIENCE, jti: /^[0-9a-f-]{36}$/ })
   t.equal((claims.exp as number) - (claims.iat as number), 900, 'lives 15 minutes')

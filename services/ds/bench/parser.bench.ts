@@ -85,9 +85,11 @@ row('detection recall', a.recall, b.recall, pct)
 for (const f of SHARED) row(`${f} accuracy`, a.fields[f], b.fields[f], pct)
 const sharedExact = (rows: (r: CorpusRecord) => Predicted): number => {
   const txns = corpus.filter((r) => r.expected.isTransaction)
-  return txns.filter((r) => {
-    const p = rows(r)
-    return p.isTransaction && SHARED.every((f) => fieldMatches(f, r.expected[f], p[f]))
-  }).length / txns.length
+  return (
+    txns.filter((r) => {
+      const p = rows(r)
+      return p.isTransaction && SHARED.every((f) => fieldMatches(f, r.expected[f], p[f]))
+    }).length / txns.length
+  )
 }
 row('all shared fields correct', sharedExact(ours), sharedExact(theirs), pct)

@@ -34,7 +34,7 @@ export async function buildDsApp(deps: DsAppDeps): Promise<DsApp> {
   const app = await buildApp({
     service: 'ds-service',
     title: 'ds-service',
-    description: 'Turns raw bank SMS / notifications into expense events, and learns each user\'s senders from their corrections.',
+    description: "Turns raw bank SMS / notifications into expense events, and learns each user's senders from their corrections.",
     servers: [{ url: '/' }],
     logger: deps.logger,
     // A full batch is 500 messages of up to 4096 characters (the gateway allows 4 MiB on /ds/v1 as well).

@@ -13,17 +13,19 @@ const TxnType = Type.Union([Type.Literal('debit'), Type.Literal('credit')])
 export const MessageInput = Type.Object(
   {
     // The 4096 limit applies after trimming and is checked in code; this cap only bounds the work.
-    text: Type.String({ minLength: 1, maxLength: 16_384, pattern: '\\S', description: 'The bank SMS / notification as received; 1..4096 characters after trimming' }),
+    text: Type.String({
+      minLength: 1,
+      maxLength: 16_384,
+      pattern: '\\S',
+      description: 'The bank SMS / notification as received; 1..4096 characters after trimming',
+    }),
     sender: Type.Optional(Nullable(Type.String({ maxLength: MAX_SENDER_LENGTH, description: 'Sender id, e.g. VM-HDFCBK, MPESA, +254722000000' }))),
     receivedAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the phone received it (ISO 8601 with time zone); default now' })),
   },
   { additionalProperties: false },
 )
 
-export const BatchInput = Type.Object(
-  { messages: Type.Array(MessageInput, { minItems: 1, maxItems: MAX_BATCH }) },
-  { additionalProperties: false },
-)
+export const BatchInput = Type.Object({ messages: Type.Array(MessageInput, { minItems: 1, maxItems: MAX_BATCH }) }, { additionalProperties: false })
 
 export const SubmitResultSchema = Type.Object({
   messageId: Type.String({ format: 'uuid' }),

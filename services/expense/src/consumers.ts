@@ -22,7 +22,10 @@ export function expenseServiceConsumers(groupId: string, expenses: Expenses): Co
           },
           {
             handleBatch: async (items, { tx, log }) => {
-              const counts = await expenses.recordParsedBatch(tx, items.map((i) => i.event))
+              const counts = await expenses.recordParsedBatch(
+                tx,
+                items.map((i) => i.event),
+              )
               log.info(counts, 'expenses recorded from a chunk of parsed messages')
             },
           },

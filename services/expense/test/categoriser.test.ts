@@ -8,11 +8,65 @@ const credit = (merchant: string | null, channel: string | null = null) => categ
 
 t.test('well-known merchants worldwide land in the expected category', async (t) => {
   const cases: Record<string, string[]> = {
-    food: ['Swiggy', 'ZOMATO', 'Uber Eats', 'UBER EATS', 'DoorDash', 'Starbucks', 'Starbucks India', 'Costa Coffee', 'Pret A Manger', 'Deliveroo', 'GRABFOOD', 'TALABAT', 'Tim Hortons', 'PADARIA REAL', 'McDonald\'s'],
-    groceries: ['BigBasket', 'Blinkit', 'Walmart', 'Tesco', 'Whole Foods', 'TRADER JOES', 'COSTCO WHSE', 'PICK N PAY', 'LULU HYPERMARKET', 'Albert Heijn', 'Swiggy Instamart', 'Amazon Fresh', 'NAIVAS SUPERMARKET'],
-    transport: ['Uber', 'UBER TRIP', 'Ola', 'Lyft', 'Delhi Metro Rail', 'Shell', 'PETRO-CANADA', 'Indian Oil Petrol Pump', 'TOTAL ENERGIES', 'TFL TRAVEL', 'GRAB', 'FASTag Toll'],
+    food: [
+      'Swiggy',
+      'ZOMATO',
+      'Uber Eats',
+      'UBER EATS',
+      'DoorDash',
+      'Starbucks',
+      'Starbucks India',
+      'Costa Coffee',
+      'Pret A Manger',
+      'Deliveroo',
+      'GRABFOOD',
+      'TALABAT',
+      'Tim Hortons',
+      'PADARIA REAL',
+      "McDonald's",
+    ],
+    groceries: [
+      'BigBasket',
+      'Blinkit',
+      'Walmart',
+      'Tesco',
+      'Whole Foods',
+      'TRADER JOES',
+      'COSTCO WHSE',
+      'PICK N PAY',
+      'LULU HYPERMARKET',
+      'Albert Heijn',
+      'Swiggy Instamart',
+      'Amazon Fresh',
+      'NAIVAS SUPERMARKET',
+    ],
+    transport: [
+      'Uber',
+      'UBER TRIP',
+      'Ola',
+      'Lyft',
+      'Delhi Metro Rail',
+      'Shell',
+      'PETRO-CANADA',
+      'Indian Oil Petrol Pump',
+      'TOTAL ENERGIES',
+      'TFL TRAVEL',
+      'GRAB',
+      'FASTag Toll',
+    ],
     shopping: ['Amazon', 'AMAZON.COM', 'AMAZON UK', 'Flipkart', 'Myntra', 'TARGET T-1234', 'HOME DEPOT', 'Decathlon', 'Bol.com', 'JB HI-FI', 'Reliance Retail'],
-    bills: ['BESCOM Electricity', 'Airtel', 'JIO PREPAID', 'Verizon Wireless', 'AT&T', 'ACT Fibernet Broadband', 'LIC Insurance Premium', 'MERALCO', 'KPLC PREPAID', 'Tata Power'],
+    bills: [
+      'BESCOM Electricity',
+      'Airtel',
+      'JIO PREPAID',
+      'Verizon Wireless',
+      'AT&T',
+      'ACT Fibernet Broadband',
+      'LIC Insurance Premium',
+      'MERALCO',
+      'KPLC PREPAID',
+      'Tata Power',
+    ],
     entertainment: ['Netflix', 'NETFLIX.COM', 'Spotify', 'BookMyShow', 'PVR INOX', 'APPLE.COM/BILL', 'Steam Games'],
     health: ['Apollo Pharmacy', 'Apollo Hospitals', 'CVS PHARMACY', 'Walgreens', 'Boots', 'SHOPPERS DRUG MART', 'City Dental Clinic', 'MERCURY DRUG'],
     travel: ['IndiGo', 'Emirates', 'Marriott Hotel', 'IRCTC', 'MakeMyTrip', 'Booking.com', 'Airbnb', 'Deutsche Bahn', 'Qatar Airways'],
@@ -93,5 +147,9 @@ t.test('the keyword table is consistent', async (t) => {
     }
   }
   t.equal(keywordCategory('zomato'), 'food')
-  t.equal(keywordCategory('zomato', (c) => c !== 'food'), null, 'the category filter is honoured')
+  t.equal(
+    keywordCategory('zomato', (c) => c !== 'food'),
+    null,
+    'the category filter is honoured',
+  )
 })

@@ -2,7 +2,7 @@ import t from 'tap'
 import { Expenses } from '../src/domain/expenses.js'
 import { buildTestApp, parsedEvent } from './helper.js'
 
-t.test('changing a category teaches the categoriser for that user\'s later expenses, manual and parsed', async (t) => {
+t.test("changing a category teaches the categoriser for that user's later expenses, manual and parsed", async (t) => {
   const { newUser, db } = await buildTestApp(t)
   const u = newUser()
   const stranger = newUser()

@@ -36,14 +36,17 @@ async function startConsumer(t: Test, setup: { deferStart?: boolean } = {}) {
   })
   const send = (key: string, value: string) => producer.send({ topic, messages: [{ key, value, headers: { 'event-type': 'expense.parsed.v1' } }] })
   const settled = (n: number) =>
-    waitFor(() => consumer.counts.processed + consumer.counts.duplicate + consumer.counts['dead-lettered'] >= n, { what: `${n} messages handled`, timeoutMs: 30_000 })
+    waitFor(() => consumer.counts.processed + consumer.counts.duplicate + consumer.counts['dead-lettered'] >= n, {
+      what: `${n} messages handled`,
+      timeoutMs: 30_000,
+    })
   /** Several events in one produce request under one key: the consumer fetches them as one batch. */
   const sendAll = (key: string, events: object[]) =>
     producer.send({ topic, messages: events.map((e) => ({ key, value: JSON.stringify(e), headers: { 'event-type': 'expense.parsed.v1' } })) })
   return { db, kafka, consumer, start, send, sendAll, settled }
 }
 
-t.test('an expense.parsed event becomes one expense with the message\'s fields, date and category', async (t) => {
+t.test("an expense.parsed event becomes one expense with the message's fields, date and category", async (t) => {
   const { db, send, settled } = await startConsumer(t)
   const event = parsedEvent({ amount: '1250.5', merchant: 'ZOMATO', occurredAt: '2024-03-04T18:30:00.000Z' })
   await send(event.userId, JSON.stringify(event))
@@ -121,7 +124,10 @@ t.test('a batch of parsed events is stored in a few transactions with the same f
   t.equal(rows.find((r) => r.messageId === earlier.messageId)?.amount.toFixed(2), '10.00', 'the earlier expense stands')
   const amazonAlice = rows.filter((r) => r.userId === alice && r.merchant === 'AMAZON')
   t.equal(amazonAlice.length, 5)
-  t.ok(amazonAlice.every((r) => r.category === 'bills' && r.categorySource === 'learned'), "alice's learned rule applies to her AMAZON expenses")
+  t.ok(
+    amazonAlice.every((r) => r.category === 'bills' && r.categorySource === 'learned'),
+    "alice's learned rule applies to her AMAZON expenses",
+  )
   const amazonBob = rows.find((r) => r.userId === bob)
   t.match(amazonBob, { category: 'income', categorySource: 'rules', type: 'credit', merchantKey: 'amazon' }, "alice's rule is not bob's")
   t.equal(amazonBob?.amount.toFixed(2), '55.50', 'exact decimal amount')
@@ -130,27 +136,34 @@ t.test('a batch of parsed events is stored in a few transactions with the same f
   t.equal(swiggy?.occurredAt.toISOString(), '2024-03-05T00:00:00.000Z')
 })
 
-t.test('a batch with a correction or an invalid event falls back to one by one: the correction applies, the invalid event is dead-lettered alone', async (t) => {
-  const { db, consumer, start, sendAll, settled, kafka } = await startConsumer(t, { deferStart: true })
-  const user = randomUUID()
-  const original = parsedEvent({ userId: user, merchant: 'SWIGGY', amount: '20.00' })
-  await new Expenses(db).recordParsed(db, original)
-  const dlqBefore = await topicEndOffsets(kafka, deadLetterTopic(topic))
-  const events = [
-    parsedEvent({ userId: user, amount: '1.00' }),
-    { ...original, eventId: randomUUID(), amount: '21.00', corrected: true },
-    parsedEvent({ userId: user, amount: '2.00', currency: 'XXY' }),
-    parsedEvent({ userId: user, amount: '3.00' }),
-  ]
-  await sendAll(user, events)
-  await start()
-  await settled(events.length)
-  t.equal(consumer.counts['dead-lettered'], 1, 'only the unknown currency')
-  const rows = await db.expense.findMany({ where: { userId: user }, orderBy: { amount: 'asc' } })
-  t.same(rows.map((r) => r.amount.toFixed(2)), ['1.00', '3.00', '21.00'], 'the corrected amount, the valid neighbours, nothing of the invalid one')
-  const dead = await readTopic(kafka, deadLetterTopic(topic), { from: dlqBefore, until: (m) => m.some((x) => x.key === user), durationMs: 20_000 })
-  t.equal(dead.find((x) => x.key === user)?.headers['x-dlq-reason'], 'invalid_currency')
-})
+t.test(
+  'a batch with a correction or an invalid event falls back to one by one: the correction applies, the invalid event is dead-lettered alone',
+  async (t) => {
+    const { db, consumer, start, sendAll, settled, kafka } = await startConsumer(t, { deferStart: true })
+    const user = randomUUID()
+    const original = parsedEvent({ userId: user, merchant: 'SWIGGY', amount: '20.00' })
+    await new Expenses(db).recordParsed(db, original)
+    const dlqBefore = await topicEndOffsets(kafka, deadLetterTopic(topic))
+    const events = [
+      parsedEvent({ userId: user, amount: '1.00' }),
+      { ...original, eventId: randomUUID(), amount: '21.00', corrected: true },
+      parsedEvent({ userId: user, amount: '2.00', currency: 'XXY' }),
+      parsedEvent({ userId: user, amount: '3.00' }),
+    ]
+    await sendAll(user, events)
+    await start()
+    await settled(events.length)
+    t.equal(consumer.counts['dead-lettered'], 1, 'only the unknown currency')
+    const rows = await db.expense.findMany({ where: { userId: user }, orderBy: { amount: 'asc' } })
+    t.same(
+      rows.map((r) => r.amount.toFixed(2)),
+      ['1.00', '3.00', '21.00'],
+      'the corrected amount, the valid neighbours, nothing of the invalid one',
+    )
+    const dead = await readTopic(kafka, deadLetterTopic(topic), { from: dlqBefore, until: (m) => m.some((x) => x.key === user), durationMs: 20_000 })
+    t.equal(dead.find((x) => x.key === user)?.headers['x-dlq-reason'], 'invalid_currency')
+  },
+)
 
 t.test("the user's correction of a message updates its expense; a category the user chose stays", async (t) => {
   const { db, send, settled } = await startConsumer(t)
@@ -166,7 +179,11 @@ t.test("the user's correction of a message updates its expense; a category the u
   t.equal(corrected.length, 1, 'still one expense for the message')
   t.equal(corrected[0]?.id, before.id, 'the same expense, updated in place')
   t.equal(corrected[0]?.amount.toFixed(2), '1250.00', 'the corrected amount')
-  t.match(corrected[0], { merchant: 'Uber', merchantKey: 'uber', channel: 'card', category: 'transport', categorySource: 'rules' }, 'the category follows the corrected merchant')
+  t.match(
+    corrected[0],
+    { merchant: 'Uber', merchantKey: 'uber', channel: 'card', category: 'transport', categorySource: 'rules' },
+    'the category follows the corrected merchant',
+  )
 
   // The user picks a category; a later correction changes the fields but not that choice.
   await db.expense.update({ where: { id: before.id }, data: { category: 'shopping', categorySource: 'user' } })
@@ -204,7 +221,11 @@ t.test('poison messages go to the dead-letter topic and the next message is stil
   await settled(4)
   t.equal(consumer.counts['dead-lettered'], 3)
   const rows = await db.expense.findMany({ where: { userId } })
-  t.same(rows.map((r) => r.messageId), [good.messageId], 'only the good message made an expense')
+  t.same(
+    rows.map((r) => r.messageId),
+    [good.messageId],
+    'only the good message made an expense',
+  )
   t.equal(rows[0]?.category, 'transport')
   const dead = await readTopic(kafka, dlq, { from, until: (m) => m.filter((x) => x.key === userId).length >= 3, durationMs: 20_000 })
   const reasons = dead.filter((m) => m.key === userId).map((m) => m.headers['x-dlq-reason'])

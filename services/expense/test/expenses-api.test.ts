@@ -7,12 +7,33 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 t.test('POST /expenses creates a manual expense and GET returns it', async (t) => {
   const { newUser } = await buildTestApp(t)
   const u = newUser()
-  const res = await u.post('/expenses', { amount: '1250.5', currency: 'inr', merchant: '  Swiggy  ', occurredAt: '2024-03-05T20:00:00+05:30', note: 'team lunch' })
+  const res = await u.post('/expenses', {
+    amount: '1250.5',
+    currency: 'inr',
+    merchant: '  Swiggy  ',
+    occurredAt: '2024-03-05T20:00:00+05:30',
+    note: 'team lunch',
+  })
   t.equal(res.statusCode, 201)
   const body = res.json()
   t.same(Object.keys(body).sort(), [
-    'accountLast4', 'amount', 'category', 'categorySource', 'channel', 'createdAt', 'currency', 'id', 'merchant', 'messageId',
-    'note', 'occurredAt', 'receivedAt', 'reference', 'source', 'type', 'updatedAt',
+    'accountLast4',
+    'amount',
+    'category',
+    'categorySource',
+    'channel',
+    'createdAt',
+    'currency',
+    'id',
+    'merchant',
+    'messageId',
+    'note',
+    'occurredAt',
+    'receivedAt',
+    'reference',
+    'source',
+    'type',
+    'updatedAt',
   ])
   t.match(body, {
     id: uuid,
@@ -111,7 +132,12 @@ t.test('every route answers 401 without a valid token', async (t) => {
       // Validly signed, but its subject is no user id: a 401, never a database error on the @db.Uuid column.
       ['a token whose subject is not a UUID', { authorization: `Bearer ${issuer.token('not-a-uuid')}` }],
     ] as const) {
-      const res = await app.inject({ method: method as 'GET', url: `${PREFIX}${url}`, headers, payload: method === 'POST' || method === 'PATCH' ? { note: 'x' } : undefined })
+      const res = await app.inject({
+        method: method as 'GET',
+        url: `${PREFIX}${url}`,
+        headers,
+        payload: method === 'POST' || method === 'PATCH' ? { note: 'x' } : undefined,
+      })
       t.equal(res.statusCode, 401, `${method} ${url} with ${what}`)
       t.equal(res.json().code, 'invalid_token', `${method} ${url} with ${what}: code`)
     }
@@ -135,7 +161,7 @@ t.test("another user's expense is 404 on GET, PATCH and DELETE and stays unchang
   const missing = await owner.get(`/expenses/${randomUUID()}`)
   t.equal(missing.statusCode, 404, 'a nonexistent id answers the same')
   t.same((await owner.get(`/expenses/${e.id}`)).json(), e, 'the owner still sees it unchanged')
-  t.same((await intruder.get('/expenses')).json().items, [], 'and it is not in the intruder\'s list')
+  t.same((await intruder.get('/expenses')).json().items, [], "and it is not in the intruder's list")
 })
 
 t.test('a malformed id answers 400 on every expense route', async (t) => {
@@ -156,7 +182,14 @@ t.test('PATCH changes only the fields sent; note null clears', async (t) => {
   const res = await u.patch(`/expenses/${e.id}`, { amount: '12.34', occurredAt: '2024-01-02T03:04:05Z' })
   t.equal(res.statusCode, 200)
   const patched = res.json()
-  t.match(patched, { amount: '12.34', occurredAt: '2024-01-02T03:04:05.000Z', merchant: 'Corner Shop', note: 'keep me', currency: 'USD', createdAt: e.createdAt })
+  t.match(patched, {
+    amount: '12.34',
+    occurredAt: '2024-01-02T03:04:05.000Z',
+    merchant: 'Corner Shop',
+    note: 'keep me',
+    currency: 'USD',
+    createdAt: e.createdAt,
+  })
   t.ok(patched.updatedAt > e.updatedAt, 'updatedAt moves')
   const cleared = await u.patch(`/expenses/${e.id}`, { note: null })
   t.equal(cleared.json().note, null)
@@ -222,7 +255,10 @@ t.test('Idempotency-Key: a retry returns the first expense; a different body wit
   // Keys are per user, and concurrent duplicates still make one expense.
   const v = newUser()
   const racing = await Promise.all([1, 2, 3].map(() => v.post('/expenses', payload, { 'idempotency-key': key })))
-  t.same(racing.map((r) => r.statusCode), [201, 201, 201])
+  t.same(
+    racing.map((r) => r.statusCode),
+    [201, 201, 201],
+  )
   t.equal(new Set(racing.map((r) => r.json().id)).size, 1, 'one expense for three concurrent requests')
   t.equal(await db.expense.count({ where: { userId: v.userId } }), 1)
   const bad = await u.post('/expenses', payload, { 'idempotency-key': 'x'.repeat(300) })

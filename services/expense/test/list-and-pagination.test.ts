@@ -23,10 +23,17 @@ t.test('25 expenses paged with limit 10: newest first, no duplicates, no gaps', 
     pages.push(body.items)
     cursor = body.nextCursor
   } while (cursor && pages.length < 10)
-  t.same(pages.map((p) => p.length), [10, 10, 5])
+  t.same(
+    pages.map((p) => p.length),
+    [10, 10, 5],
+  )
   const seen = pages.flat().map((e) => e.id)
   t.equal(new Set(seen).size, 25, 'no duplicates')
-  t.same(seen, expected.map((e) => e.id), 'exactly the expenses, newest first with id desc tiebreak')
+  t.same(
+    seen,
+    expected.map((e) => e.id),
+    'exactly the expenses, newest first with id desc tiebreak',
+  )
 
   const all = (await u.get('/expenses')).json()
   t.equal(all.items.length, 25, 'default limit 50 fits all')
@@ -42,7 +49,10 @@ t.test('a page started before an insert stays consistent (keyset, not offset)', 
   const first = (await u.get('/expenses?limit=2')).json()
   await u.create({ merchant: 'Newest', occurredAt: '2024-06-01' })
   const second = (await u.get(`/expenses?limit=2&cursor=${first.nextCursor}`)).json()
-  t.same([...first.items, ...second.items].map((e: Item) => e.merchant), ['Old 3', 'Old 2', 'Old 1', 'Old 0'])
+  t.same(
+    [...first.items, ...second.items].map((e: Item) => e.merchant),
+    ['Old 3', 'Old 2', 'Old 1', 'Old 0'],
+  )
 })
 
 t.test('filters combine: from/to inclusive, type, category, merchant substring, currency, source', async (t) => {
@@ -63,7 +73,11 @@ t.test('filters combine: from/to inclusive, type, category, merchant substring, 
     t.equal(res.statusCode, 200, query)
     return (res.json().items as Item[]).map((e) => e.merchant)
   }
-  t.same(await merchants('from=2024-03-01&to=2024-03-31&merchant=starbucks&type=debit&currency=USD'), ['Starbucks', 'STARBUCKS', 'Starbucks Reserve'], 'date-only bounds include both whole days')
+  t.same(
+    await merchants('from=2024-03-01&to=2024-03-31&merchant=starbucks&type=debit&currency=USD'),
+    ['Starbucks', 'STARBUCKS', 'Starbucks Reserve'],
+    'date-only bounds include both whole days',
+  )
   t.same(await merchants('from=2024-03-15T12:00:00Z&to=2024-03-15T12:00:00Z'), ['STARBUCKS'], 'date-time bounds are inclusive')
   t.same(await merchants('category=transport'), ['Uber'])
   t.same(await merchants('type=credit'), ['Starbucks refund'])

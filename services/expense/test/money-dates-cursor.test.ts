@@ -61,7 +61,17 @@ t.test('parseInstant reads ISO dates and date-times, in UTC or the given zone', 
   t.equal(iso('2024-03-05', 'Asia/Kolkata'), '2024-03-04T18:30:00.000Z', 'a date starts at midnight in tz')
   t.equal(iso('2024-07-01', 'America/New_York'), '2024-07-01T04:00:00.000Z', 'daylight saving time')
   t.equal(iso('2024-01-01', 'America/New_York'), '2024-01-01T05:00:00.000Z')
-  for (const bad of ['2024-02-30', '2023-02-29', '2024-13-01', '2024-03-05T25:00:00Z', '05/03/2024', 'yesterday', '2024-3-5', '1850-01-01', '2024-03-05T10:00:00+25:00']) {
+  for (const bad of [
+    '2024-02-30',
+    '2023-02-29',
+    '2024-13-01',
+    '2024-03-05T25:00:00Z',
+    '05/03/2024',
+    'yesterday',
+    '2024-3-5',
+    '1850-01-01',
+    '2024-03-05T10:00:00+25:00',
+  ]) {
     t.notOk(parseInstant(bad).ok, `${bad} is rejected`)
   }
 })
@@ -89,7 +99,11 @@ t.test('cursors round-trip, and any edit makes them invalid', async (t) => {
   }
   t.equal(decodeCursor(cursor.slice(0, -2)), null, 'truncated')
   t.equal(decodeCursor(`${cursor}AA`), null, 'extended')
-  t.equal(decodeCursor(Buffer.from('2024-03-05T14:30:00.123Z|0f8fad5b-d9cb-469f-a165-70867728950e|xxxxxxxxxx').toString('base64url')), null, 'forged without checksum')
+  t.equal(
+    decodeCursor(Buffer.from('2024-03-05T14:30:00.123Z|0f8fad5b-d9cb-469f-a165-70867728950e|xxxxxxxxxx').toString('base64url')),
+    null,
+    'forged without checksum',
+  )
   t.equal(decodeCursor('not a cursor!'), null)
   t.equal(decodeCursor(''), null)
 })

@@ -51,27 +51,43 @@ t.test('summary by category: per currency, debit and credit apart, exact decimal
 t.test('summary by merchant groups spellings of one merchant; by month, day and type', async (t) => {
   const u = await seeded(t)
   const merchant: Group[] = (await u.get('/summary?groupBy=merchant&currency=INR')).json().groups
-  t.same(find(merchant, 'swiggy', 'INR'), { key: 'swiggy', label: 'swiggy73@okhdfcbank', currency: 'INR', debit: '350.75', credit: '0.00', net: '-350.75', count: 2 }, 'label is the latest spelling')
-  t.same(merchant.map((g) => g.currency), ['INR', 'INR', 'INR'], 'filters apply to the summary')
+  t.same(
+    find(merchant, 'swiggy', 'INR'),
+    { key: 'swiggy', label: 'swiggy73@okhdfcbank', currency: 'INR', debit: '350.75', credit: '0.00', net: '-350.75', count: 2 },
+    'label is the latest spelling',
+  )
+  t.same(
+    merchant.map((g) => g.currency),
+    ['INR', 'INR', 'INR'],
+    'filters apply to the summary',
+  )
 
   const month: Group[] = (await u.get('/summary?groupBy=month')).json().groups
-  t.same(month.map((g) => `${g.key} ${g.currency} ${g.debit}/${g.credit}`), [
-    '2024-03 INR 350.75/50000.00',
-    '2024-03 JPY 1200/0',
-    '2024-03 USD 4.30/0.10',
-    '2024-04 INR 80.00/0.00',
-  ])
+  t.same(
+    month.map((g) => `${g.key} ${g.currency} ${g.debit}/${g.credit}`),
+    ['2024-03 INR 350.75/50000.00', '2024-03 JPY 1200/0', '2024-03 USD 4.30/0.10', '2024-04 INR 80.00/0.00'],
+  )
   const kolkata: Group[] = (await u.get('/summary?groupBy=month&tz=Asia/Kolkata&currency=INR')).json().groups
-  t.same(kolkata.map((g) => `${g.key} ${g.debit}/${g.credit}`), ['2024-03 350.75/0.00', '2024-04 80.00/50000.00'], 'the salary at 20:00Z on 31 March is April in Kolkata')
+  t.same(
+    kolkata.map((g) => `${g.key} ${g.debit}/${g.credit}`),
+    ['2024-03 350.75/0.00', '2024-04 80.00/50000.00'],
+    'the salary at 20:00Z on 31 March is April in Kolkata',
+  )
 
   const day: Group[] = (await u.get('/summary?groupBy=day&from=2024-03-05&to=2024-03-06')).json().groups
-  t.same(day.map((g) => `${g.key} ${g.currency} ${g.count}`), ['2024-03-05 INR 1', '2024-03-06 USD 1'])
+  t.same(
+    day.map((g) => `${g.key} ${g.currency} ${g.count}`),
+    ['2024-03-05 INR 1', '2024-03-06 USD 1'],
+  )
 
   const type: Group[] = (await u.get('/summary?groupBy=type&currency=USD')).json().groups
-  t.same(type.map((g) => `${g.key} ${g.debit}/${g.credit} ${g.count}`), ['credit 0.00/0.10 1', 'debit 4.30/0.00 2'])
+  t.same(
+    type.map((g) => `${g.key} ${g.debit}/${g.credit} ${g.count}`),
+    ['credit 0.00/0.10 1', 'debit 4.30/0.00 2'],
+  )
 })
 
-t.test('summary range is inclusive and echoed; only the caller\'s expenses count', async (t) => {
+t.test("summary range is inclusive and echoed; only the caller's expenses count", async (t) => {
   const { newUser } = await buildTestApp(t)
   const u = newUser()
   const other = newUser()

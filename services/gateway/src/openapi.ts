@@ -115,11 +115,7 @@ const COMPONENT_SECTIONS = [
   'pathItems',
 ] as const
 
-export function mergeOpenApi(
-  sources: readonly ServiceDocument[],
-  table: RouteTable,
-  info: OpenApiAggregatorOptions['info'],
-): MergedOpenApi {
+export function mergeOpenApi(sources: readonly ServiceDocument[], table: RouteTable, info: OpenApiAggregatorOptions['info']): MergedOpenApi {
   const available = sources.filter((s): s is ServiceDocument & { document: Json } => s.document !== undefined)
   const paths: Record<string, Json> = {}
   const components: Record<string, Json> = {}
@@ -149,9 +145,7 @@ export function mergeOpenApi(
     info: { ...info },
     servers: [{ url: '/' }],
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
-    'x-unavailable': sources
-      .filter((s) => s.document === undefined)
-      .map((s) => ({ service: s.service, reason: s.error ?? 'unavailable' })),
+    'x-unavailable': sources.filter((s) => s.document === undefined).map((s) => ({ service: s.service, reason: s.error ?? 'unavailable' })),
   }
   if (Object.keys(components).length > 0) merged.components = components
   if (tags.size > 0) merged.tags = [...tags.values()]

@@ -32,14 +32,7 @@ export type AttemptOutcome = 'ok' | 'refused' | 'broken' | 'timeout'
 export type AttemptObserver = (service: string, outcome: AttemptOutcome) => void
 
 /** Errors raised while connecting: the request never left the gateway. */
-const CONNECT_ERRORS = new Set([
-  'ECONNREFUSED',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-])
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])
 const TIMEOUT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
 
@@ -90,12 +83,7 @@ export class Forwarder {
     }
   }
 
-  private async firstAnswer(
-    request: FastifyRequest,
-    route: Route,
-    pool: UpstreamPool,
-    signal: AbortSignal,
-  ): Promise<Dispatcher.ResponseData> {
+  private async firstAnswer(request: FastifyRequest, route: Route, pool: UpstreamPool, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
     const headers = forwardedRequestHeaders(request, this.trustProxy)
     const body = Buffer.isBuffer(request.body) ? request.body : null
     const plan = pool.plan()

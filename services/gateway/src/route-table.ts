@@ -13,10 +13,7 @@ import type { Static } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { parse as parseYaml } from 'yaml'
 
-const RateLimitSchema = Type.Object(
-  { perMinute: Type.Integer({ minimum: 1 }) },
-  { additionalProperties: false },
-)
+const RateLimitSchema = Type.Object({ perMinute: Type.Integer({ minimum: 1 }) }, { additionalProperties: false })
 
 const RouteSchema = Type.Object(
   {
@@ -33,14 +30,8 @@ const RouteSchema = Type.Object(
 /** JSON Schema of api/routes.yaml (strict: a misspelt key is an error, not a silent default). */
 export const RouteTableFileSchema = Type.Object(
   {
-    services: Type.Record(
-      Type.String(),
-      Type.Object({ port: Type.Integer({ minimum: 1, maximum: 65535 }) }, { additionalProperties: false }),
-    ),
-    defaults: Type.Object(
-      { rateLimit: RateLimitSchema, bodyLimitBytes: Type.Integer({ minimum: 1 }) },
-      { additionalProperties: false },
-    ),
+    services: Type.Record(Type.String(), Type.Object({ port: Type.Integer({ minimum: 1, maximum: 65535 }) }, { additionalProperties: false })),
+    defaults: Type.Object({ rateLimit: RateLimitSchema, bodyLimitBytes: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
     routes: Type.Array(RouteSchema, { minItems: 1 }),
     web: Type.Optional(
       Type.Object(

@@ -91,11 +91,7 @@ export function parseUpstreamUrls(value: string, envVar: string): URL[] {
  * One pool per service in the table: instances from <SERVICE>_URLS, else the service's port
  * from the table on 127.0.0.1 (the local `npm start` layout).
  */
-export function createUpstreamPools(
-  table: RouteTable,
-  env: Record<string, string | undefined>,
-  options: UpstreamPoolOptions,
-): Map<string, UpstreamPool> {
+export function createUpstreamPools(table: RouteTable, env: Record<string, string | undefined>, options: UpstreamPoolOptions): Map<string, UpstreamPool> {
   const pools = new Map<string, UpstreamPool>()
   for (const [service, { port }] of Object.entries(table.services)) {
     const envVar = serviceUrlsEnvVar(service)

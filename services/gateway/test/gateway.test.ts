@@ -206,7 +206,12 @@ t.test('a body over the route limit is refused with 413 before it is proxied', a
   t.match(declared.json(), { status: 413, code: 'payload_too_large' })
 
   // No Content-Length: the limit must hold while streaming too.
-  const chunked = await rawCall('POST', '/auth/v1/signup', { 'content-type': 'text/plain' }, Array.from({ length: 17 }, () => Buffer.alloc(64 * 1024, 'b')))
+  const chunked = await rawCall(
+    'POST',
+    '/auth/v1/signup',
+    { 'content-type': 'text/plain' },
+    Array.from({ length: 17 }, () => Buffer.alloc(64 * 1024, 'b')),
+  )
   t.equal(chunked.status, 413, 'chunked upload over the limit -> 413')
   t.equal(authA.seen.length + authB.seen.length, 0, 'auth-service never saw either body')
 
@@ -268,7 +273,7 @@ t.test('GET /docs is Swagger UI on the merged document, with no asset from anoth
   const spec = await call('GET', '/docs/json')
   t.equal(spec.status, 200)
   const doc = spec.json() as { paths: Record<string, unknown> }
-  t.ok(doc.paths['/user/v1/profile'], 'the UI shows the merged document, not the gateway\'s own')
+  t.ok(doc.paths['/user/v1/profile'], "the UI shows the merged document, not the gateway's own")
   t.ok(doc.paths['/auth/v1/login'])
 })
 
@@ -323,7 +328,11 @@ t.test('WEB_URLS: GET and HEAD of a path no route claims go to the web app insta
   t.equal(index.headers['x-served-by'], 'web')
   t.match(String(index.headers['content-security-policy']), /frame-ancestors 'none'/, 'the gateway adds its headers to proxied pages too')
   t.equal((await gw.inject({ method: 'HEAD', url: '/assets/app-1.js?v=2' })).headers['x-served-by'], 'web')
-  t.same(site.seen.map((r) => `${r.method} ${r.url}`), ['GET /', 'HEAD /assets/app-1.js?v=2'], 'path and query reach the web app as sent')
+  t.same(
+    site.seen.map((r) => `${r.method} ${r.url}`),
+    ['GET /', 'HEAD /assets/app-1.js?v=2'],
+    'path and query reach the web app as sent',
+  )
   const write = await gw.inject({ method: 'POST', url: '/', payload: 'x' })
   t.equal(write.statusCode, 404, 'POST to a page is the gateway 404')
   t.match(write.json(), { code: 'not_found' })

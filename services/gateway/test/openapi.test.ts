@@ -9,7 +9,10 @@ const problem = (extra: string) => ({ type: 'object', properties: { [extra]: { t
 t.test('merging keeps only routed paths, reports missing services and versions', async (t) => {
   const merged = mergeOpenApi(
     [
-      { service: 'auth-service', document: { openapi: '3.1.0', paths: { '/auth/v1/login': { post: {} }, '/healthz': { get: {} }, '/user/v1/hijack': { get: {} } } } },
+      {
+        service: 'auth-service',
+        document: { openapi: '3.1.0', paths: { '/auth/v1/login': { post: {} }, '/healthz': { get: {} }, '/user/v1/hijack': { get: {} } } },
+      },
       { service: 'user-service', document: { openapi: '3.0.3', paths: { '/user/v1/profile': { get: {} } } } },
       { service: 'ds-service', error: 'connect ECONNREFUSED' },
     ],
@@ -38,7 +41,16 @@ t.test('clashing component names are renamed per service and their $refs follow'
         service: 'user-service',
         document: {
           openapi: '3.1.0',
-          paths: { '/user/v1/profile': { get: { responses: { 400: { content: { 'application/json': { schema: ref('Problem') } } }, 200: { content: { 'application/json': { schema: ref('Shared') } } } } } } },
+          paths: {
+            '/user/v1/profile': {
+              get: {
+                responses: {
+                  400: { content: { 'application/json': { schema: ref('Problem') } } },
+                  200: { content: { 'application/json': { schema: ref('Shared') } } },
+                },
+              },
+            },
+          },
           components: { schemas: { Problem: problem('b'), Shared: { type: 'string' } }, securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
         },
       },

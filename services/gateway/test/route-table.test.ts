@@ -3,15 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import type { Test } from 'tap'
-import {
-  defaultRoutesFile,
-  loadRouteTable,
-  matchRoute,
-  parseRouteTable,
-  resolveRoutesFile,
-  RouteTableError,
-  serviceUrlsEnvVar,
-} from '../src/route-table.js'
+import { defaultRoutesFile, loadRouteTable, matchRoute, parseRouteTable, resolveRoutesFile, RouteTableError, serviceUrlsEnvVar } from '../src/route-table.js'
 
 const header = `services:
   auth-service: { port: 4001 }
@@ -68,7 +60,11 @@ t.test('matching does not depend on the order routes are listed in', async (t) =
 
 t.test('a bad table is rejected with a one-line error naming the problem', async (t) => {
   const route = (extra: string) => `${header}routes:\n  - { name: a, prefix: /a, service: auth-service, auth: none${extra} }\n`
-  rejects(t, `${header}routes:\n  - { name: a, prefix: /a, service: nope-service, auth: none }\n`, /^test\.yaml: routes\[0\] \(a\): unknown service "nope-service" \(known: auth-service, user-service\)$/)
+  rejects(
+    t,
+    `${header}routes:\n  - { name: a, prefix: /a, service: nope-service, auth: none }\n`,
+    /^test\.yaml: routes\[0\] \(a\): unknown service "nope-service" \(known: auth-service, user-service\)$/,
+  )
   rejects(
     t,
     `${header}routes:\n  - { name: a, prefix: /a, service: auth-service, auth: none }\n  - { name: b, prefix: /a, service: user-service, auth: none }\n`,
@@ -97,7 +93,10 @@ t.test('web: the catch-all route of the web app, with the default limit unless i
   const rt = loadRouteTable()
   t.match(rt.web, { name: 'web', prefix: '/', service: 'web', auth: 'none', rateLimitPerMinute: 600, bodyLimitBytes: 0, port: 8080 })
   t.equal(matchRoute(rt, '/'), undefined, 'matching stays API-only: the gateway falls back to web itself (GET and HEAD)')
-  const own = parseRouteTable(`${header}routes:\n  - { name: a, prefix: /a, service: auth-service, auth: none }\nweb: { service: site, port: 80, rateLimit: { perMinute: 60 } }\n`, 'test.yaml')
+  const own = parseRouteTable(
+    `${header}routes:\n  - { name: a, prefix: /a, service: auth-service, auth: none }\nweb: { service: site, port: 80, rateLimit: { perMinute: 60 } }\n`,
+    'test.yaml',
+  )
   t.match(own.web, { service: 'site', port: 80, rateLimitPerMinute: 60 })
   t.equal(table('  - { name: a, prefix: /a, service: auth-service, auth: none }\n').web, undefined, 'optional')
   const withWeb = (web: string, routeName = 'a') => `${header}routes:\n  - { name: ${routeName}, prefix: /a, service: auth-service, auth: none }\nweb: ${web}\n`
@@ -109,7 +108,10 @@ t.test('web: the catch-all route of the web app, with the default limit unless i
 })
 
 t.test('a missing file names the file', async (t) => {
-  t.throws(() => loadRouteTable('/nonexistent/routes.yaml'), { name: 'RouteTableError', message: /^\/nonexistent\/routes\.yaml: cannot read route table: ENOENT/ })
+  t.throws(() => loadRouteTable('/nonexistent/routes.yaml'), {
+    name: 'RouteTableError',
+    message: /^\/nonexistent\/routes\.yaml: cannot read route table: ENOENT/,
+  })
 })
 
 t.test('ROUTES_FILE resolution', async (t) => {

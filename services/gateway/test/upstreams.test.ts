@@ -19,10 +19,16 @@ t.test('a marked-down instance goes last until its cool-down ends, then rejoins 
   pool.markDown(pool.instances[0]!)
   t.same(ports(pool.plan()), [2, 3, 1])
   t.same(ports(pool.plan()), [2, 3, 1], 'still last even when the cursor points at it')
-  t.same(pool.health().map((h) => h.healthy), [false, true, true])
+  t.same(
+    pool.health().map((h) => h.healthy),
+    [false, true, true],
+  )
   now = 1000
   t.same(ports(pool.plan()), [3, 1, 2], 'back in rotation after the cool-down')
-  t.same(pool.health().map((h) => h.healthy), [true, true, true])
+  t.same(
+    pool.health().map((h) => h.healthy),
+    [true, true, true],
+  )
 })
 
 t.test('when every instance is down they are still tried, soonest-to-recover first', async (t) => {
@@ -46,13 +52,25 @@ t.test('<SERVICE>_URLS parsing', async (t) => {
 
 t.test('pools default to 127.0.0.1 and the port from the route table', async (t) => {
   const pools = createUpstreamPools(loadRouteTable(), { USER_SERVICE_URLS: 'http://u1:9,http://u2:9' }, { cooldownMs: 1 })
-  t.same(pools.get('auth-service')?.instances.map((i) => i.url.href), ['http://127.0.0.1:4001/'])
-  t.same(pools.get('expense-service')?.instances.map((i) => i.url.href), ['http://127.0.0.1:4004/'])
-  t.same(pools.get('user-service')?.instances.map((i) => i.url.href), ['http://u1:9/', 'http://u2:9/'])
+  t.same(
+    pools.get('auth-service')?.instances.map((i) => i.url.href),
+    ['http://127.0.0.1:4001/'],
+  )
+  t.same(
+    pools.get('expense-service')?.instances.map((i) => i.url.href),
+    ['http://127.0.0.1:4004/'],
+  )
+  t.same(
+    pools.get('user-service')?.instances.map((i) => i.url.href),
+    ['http://u1:9/', 'http://u2:9/'],
+  )
 })
 
 t.test('the upstream target keeps the request path as text and cannot switch hosts', async (t) => {
-  const [plain, based] = [{ url: new URL('http://a:1'), downUntil: 0 }, { url: new URL('http://b:2/base/'), downUntil: 0 }]
+  const [plain, based] = [
+    { url: new URL('http://a:1'), downUntil: 0 },
+    { url: new URL('http://b:2/base/'), downUntil: 0 },
+  ]
   t.same(upstreamTarget(plain, '/x/y?z=1'), { origin: 'http://a:1', path: '/x/y?z=1' })
   t.same(upstreamTarget(based, '/x'), { origin: 'http://b:2', path: '/base/x' })
   t.same(upstreamTarget(plain, '//evil.example/x'), { origin: 'http://a:1', path: '//evil.example/x' })

@@ -44,7 +44,13 @@ export async function buildOperatorApp(options: { config: OperatorConfig; kubeCo
     resyncMs: config.SYNC_INTERVAL_MS,
     retryBaseMs: 500,
     retryMaxMs: config.RETRY_MAX_MS,
-    reconciler: new TrackerReconciler({ clients, namespace, logger, keyState: () => credentials.keyState(), events: new EventRecorder(clients.core, logger, identity) }),
+    reconciler: new TrackerReconciler({
+      clients,
+      namespace,
+      logger,
+      keyState: () => credentials.keyState(),
+      events: new EventRecorder(clients.core, logger, identity),
+    }),
   })
   const credentials: CredentialOperator = new CredentialOperator({
     reconciler,

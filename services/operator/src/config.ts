@@ -15,7 +15,11 @@ export const operatorConfigSchema = extendConfigSchema({
     description: "auth-service's JWKS, the source of truth for Kong's jwt credentials",
   }),
   OPERATOR_NAMESPACE: Type.Optional(
-    Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63, description: 'Namespace of the Secrets and the KongConsumer; default: the pod\'s own' }),
+    Type.String({
+      pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+      maxLength: 63,
+      description: "Namespace of the Secrets and the KongConsumer; default: the pod's own",
+    }),
   ),
   KONG_CONSUMER_NAME: Type.String({
     pattern: DNS_1123_SUBDOMAIN,
@@ -35,10 +39,21 @@ export const operatorConfigSchema = extendConfigSchema({
   JWKS_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000, description: 'Time limit of one JWKS fetch' }),
   RETRY_MAX_MS: Type.Integer({ minimum: 100, default: 30_000, description: 'Longest backoff between failed reconciles' }),
   LEADER_ELECTION: Type.Boolean({ default: true, description: 'Act only while holding the Lease, so several replicas never act at once' }),
-  LEASE_NAME: Type.String({ pattern: DNS_1123_SUBDOMAIN, maxLength: 253, default: 'expenses-operator', description: 'The coordination.k8s.io Lease the replicas compete for' }),
-  LEASE_DURATION_MS: Type.Integer({ minimum: 2_000, default: 15_000, description: 'How long a Lease not renewed stays its holder\'s: the longest a standby waits after the leader dies' }),
+  LEASE_NAME: Type.String({
+    pattern: DNS_1123_SUBDOMAIN,
+    maxLength: 253,
+    default: 'expenses-operator',
+    description: 'The coordination.k8s.io Lease the replicas compete for',
+  }),
+  LEASE_DURATION_MS: Type.Integer({
+    minimum: 2_000,
+    default: 15_000,
+    description: "How long a Lease not renewed stays its holder's: the longest a standby waits after the leader dies",
+  }),
   LEASE_RETRY_MS: Type.Integer({ minimum: 200, default: 2_000, description: 'How often the leader renews and a standby retries' }),
-  POD_NAME: Type.Optional(Type.String({ minLength: 1, maxLength: 253, description: 'This replica\'s identity in the Lease (the chart sets the pod name); default: hostname and pid' })),
+  POD_NAME: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 253, description: "This replica's identity in the Lease (the chart sets the pod name); default: hostname and pid" }),
+  ),
 })
 
 export type OperatorConfig = Static<typeof operatorConfigSchema> & { OPERATOR_NAMESPACE: string }
@@ -51,9 +66,7 @@ export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env, namespa
   const config = loadConfig(operatorConfigSchema, env)
   const namespace = config.OPERATOR_NAMESPACE ?? readNamespaceFile(namespaceFile)
   if (!namespace) {
-    throw new ConfigError([
-      { variable: 'OPERATOR_NAMESPACE', message: `OPERATOR_NAMESPACE is required outside a cluster (${namespaceFile} not found)` },
-    ])
+    throw new ConfigError([{ variable: 'OPERATOR_NAMESPACE', message: `OPERATOR_NAMESPACE is required outside a cluster (${namespaceFile} not found)` }])
   }
   return { ...config, OPERATOR_NAMESPACE: namespace }
 }

@@ -19,6 +19,12 @@ const running = await runService({
 })
 operator.start()
 logger.info(
-  { address: running.address, namespace: config.OPERATOR_NAMESPACE, consumer: config.KONG_CONSUMER_NAME, jwks: config.AUTH_JWKS_URL, server: kubeConfig.getCurrentCluster()?.server },
+  {
+    address: running.address,
+    namespace: config.OPERATOR_NAMESPACE,
+    consumer: config.KONG_CONSUMER_NAME,
+    jwks: config.AUTH_JWKS_URL,
+    server: kubeConfig.getCurrentCluster()?.server,
+  },
   'operator started',
 )

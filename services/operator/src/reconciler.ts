@@ -65,9 +65,7 @@ export class Reconciler {
     const owner = await this.owner()
     const result: ReconcileResult = { credentials: [], created: [], updated: [], deleted: [], conflicts: [], consumer: 'unchanged', ownerUid: owner?.uid }
 
-    const existing = await step('list managed Secrets', () =>
-      clients.core.listNamespacedSecret({ namespace, labelSelector: managedSelector(consumer) }),
-    )
+    const existing = await step('list managed Secrets', () => clients.core.listNamespacedSecret({ namespace, labelSelector: managedSelector(consumer) }))
     const byName = new Map(existing.items.map((secret) => [secret.metadata?.name ?? '', secret]))
     const managed: string[] = []
 

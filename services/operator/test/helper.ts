@@ -56,7 +56,11 @@ export async function installCrds(kubeConfig: KubeConfig, names: readonly CrdNam
     const version = crd.spec.versions.find((v) => v.storage)?.name ?? crd.spec.versions[0]?.name ?? 'v1'
     // Established can precede the first request being routed; a list proves the resource is served.
     await waitFor(
-      () => custom.listNamespacedCustomObject({ group: crd.spec.group, version, plural: crd.spec.names.plural, namespace: 'default' }).then(() => true, () => false),
+      () =>
+        custom.listNamespacedCustomObject({ group: crd.spec.group, version, plural: crd.spec.names.plural, namespace: 'default' }).then(
+          () => true,
+          () => false,
+        ),
       { what: `${crdName} served` },
     )
   }

@@ -43,7 +43,10 @@ async function replica(t: Test, namespace: string, name: string): Promise<Replic
 }
 
 async function metric(r: Replica, name: string): Promise<number | undefined> {
-  const text = await fetch(`http://127.0.0.1:${r.port}/metrics`).then((res) => res.text(), () => '')
+  const text = await fetch(`http://127.0.0.1:${r.port}/metrics`).then(
+    (res) => res.text(),
+    () => '',
+  )
   const line = text.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
   return line === undefined ? undefined : Number(line.split(' ').pop())
 }
@@ -66,9 +69,16 @@ t.test('two replicas: one leads and reconciles, the standby never does, and take
   const leader = replicas.find((r) => r.name === leaderName)
   const standby = replicas.find((r) => r.name !== leaderName)
   if (!leader || !standby) throw new Error(`unexpected holder ${leaderName}`)
-  await waitFor(async () => (await metric(leader, 'operator_leader')) === 1 && (await metric(standby, 'operator_leader')) === 0, { what: 'leader 1, standby 0', timeoutMs: 15_000 })
+  await waitFor(async () => (await metric(leader, 'operator_leader')) === 1 && (await metric(standby, 'operator_leader')) === 0, {
+    what: 'leader 1, standby 0',
+    timeoutMs: 15_000,
+  })
   // Both are ready: the standby serves its probes while it waits.
-  for (const r of replicas) await waitFor(async () => (await fetch(`http://127.0.0.1:${r.port}/readyz`).catch(() => undefined))?.status === 200, { what: `${r.name} ready`, timeoutMs: 30_000 })
+  for (const r of replicas)
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${r.port}/readyz`).catch(() => undefined))?.status === 200, {
+      what: `${r.name} ready`,
+      timeoutMs: 30_000,
+    })
 
   // Sample both all along: never two leaders at once.
   let sampling = true
@@ -93,7 +103,11 @@ t.test('two replicas: one leads and reconciles, the standby never does, and take
   const killedAt = Date.now()
   leader.proc.child.kill('SIGKILL')
   await leader.proc.exited
-  await waitFor(async () => (await metric(standby, 'operator_leader')) === 1, { what: 'the standby leads', timeoutMs: LEASE_DURATION_MS + 10_000, intervalMs: 100 })
+  await waitFor(async () => (await metric(standby, 'operator_leader')) === 1, {
+    what: 'the standby leads',
+    timeoutMs: LEASE_DURATION_MS + 10_000,
+    intervalMs: 100,
+  })
   const takeover = Date.now() - killedAt
   t.ok(takeover <= LEASE_DURATION_MS + 3 * LEASE_RETRY_MS, `took over in ${takeover} ms (lease ${LEASE_DURATION_MS} ms)`)
   t.ok(takeover >= LEASE_DURATION_MS - 2 * LEASE_RETRY_MS, `not before the dead leader's lease ran out (${takeover} ms)`)
@@ -113,7 +127,10 @@ t.test('two replicas: one leads and reconciles, the standby never does, and take
 
   // A graceful stop releases the Lease at once: a new replica need not wait out the lease.
   const c = await replica(t, namespace, 'replica-c')
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${c.port}/readyz`).catch(() => undefined))?.status === 200, { what: 'replica-c ready', timeoutMs: 30_000 })
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${c.port}/readyz`).catch(() => undefined))?.status === 200, {
+    what: 'replica-c ready',
+    timeoutMs: 30_000,
+  })
   const stoppedAt = Date.now()
   standby.proc.child.kill('SIGTERM')
   t.equal(await standby.proc.exited, 0, 'the leader exits 0 on SIGTERM')

@@ -65,10 +65,13 @@ t.test('while the JWKS fails, /readyz says so, the error is counted, retries bac
   const name = secretNameForKid(CONSUMER, kid)
   const secret = (await managedSecrets(clients, namespace)).get(name)
   await clients.core.replaceNamespacedSecret({ namespace, name, body: { ...secret, metadata: { ...secret?.metadata, annotations: { edited: 'yes' } } } })
-  const unready = await waitFor(async () => {
-    const r = await readyz(app)
-    return r.status === 503 ? r : undefined
-  }, { what: 'unready' })
+  const unready = await waitFor(
+    async () => {
+      const r = await readyz(app)
+      return r.status === 503 ? r : undefined
+    },
+    { what: 'unready' },
+  )
   t.match(unready.body.checks.jwks, /no keys/)
   await waitFor(async () => issuer.jwksRequests >= served + 3, { timeoutMs: 15_000, what: 'retries with backoff (RETRY_MAX_MS 1000)' })
   t.ok(((await metric(app, /^operator_reconciles_total\{outcome="jwks_error"/)) ?? 0) >= 3, 'errors counted')
@@ -86,10 +89,13 @@ t.test('an apiserver outage makes /readyz fail; after it the operator reconnects
   const oldKid = issuer.signingKid
 
   await plane.kube.stopApiserver()
-  const unready = await waitFor(async () => {
-    const r = await readyz(app)
-    return r.status === 503 ? r : undefined
-  }, { timeoutMs: 20_000, what: 'unready during the outage' })
+  const unready = await waitFor(
+    async () => {
+      const r = await readyz(app)
+      return r.status === 503 ? r : undefined
+    },
+    { timeoutMs: 20_000, what: 'unready during the outage' },
+  )
   t.match(unready.body.checks.kubernetes, /watch|ECONNREFUSED|connect/)
   // A rotation during the outage: nobody can write it now, and the next interval is 10 minutes away.
   const newKid = issuer.rotate()

@@ -1,5 +1,15 @@
 import t from 'tap'
-import { CoordinationV1Api, CoreV1Api, loadAllYaml, RbacAuthorizationV1Api, type V1ConfigMap, type V1Lease, type V1Role, type V1RoleBinding, type V1ServiceAccount } from '@kubernetes/client-node'
+import {
+  CoordinationV1Api,
+  CoreV1Api,
+  loadAllYaml,
+  RbacAuthorizationV1Api,
+  type V1ConfigMap,
+  type V1Lease,
+  type V1Role,
+  type V1RoleBinding,
+  type V1ServiceAccount,
+} from '@kubernetes/client-node'
 import { startRotatingTokenIssuer, waitFor } from '@expenses/testing'
 import { helm, KUBE_VERSION } from '../../../test/k8s/helpers.js'
 import { apiStatus, kubeClients } from '../src/kubernetes.js'
@@ -57,7 +67,10 @@ t.test("with the chart's Role and RoleBinding the ServiceAccount can run every s
   t.equal(owner.data?.OPERATOR_OWNER_CONFIGMAP, 'ops-operator', 'the chart names its own ConfigMap as the owner')
   t.equal(first.ownerUid, owner.metadata?.uid, 'the ServiceAccount may read its owner ConfigMap')
   await clients.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'someone-elses' } } })
-  const other = await asOperator.core.readNamespacedConfigMap({ name: 'someone-elses', namespace }).then(() => 200, (err) => apiStatus(err))
+  const other = await asOperator.core.readNamespacedConfigMap({ name: 'someone-elses', namespace }).then(
+    () => 200,
+    (err) => apiStatus(err),
+  )
   t.equal(other, 403, 'but no other ConfigMap (resourceNames)')
   const oldKid = issuer.signingKid
   const newKid = issuer.rotate()
@@ -97,13 +110,15 @@ t.test('without the RoleBinding the ServiceAccount is forbidden and the failure 
   const namespace = await newNamespace(clients)
   const token = await installChartRbac(namespace, { binding: false })
   const asOperator = kubeClients(loadKubeConfig(kube.kubeconfigFor(token, `operator-unbound-${namespace}`)))
-  const err = await reconcilerFor(asOperator, namespace, issuer.jwksUrl).reconcile().catch((e: unknown) => e)
+  const err = await reconcilerFor(asOperator, namespace, issuer.jwksUrl)
+    .reconcile()
+    .catch((e: unknown) => e)
   t.type(err, KubernetesError)
   t.match((err as Error).message, /HTTP 403/)
   t.equal(await readConsumer(clients, namespace, CONSUMER), undefined, 'nothing was written')
 })
 
-t.test('when the KongConsumer cannot be updated, the retired key\'s Secret is not deleted (consumer first, deletes last)', async (t) => {
+t.test("when the KongConsumer cannot be updated, the retired key's Secret is not deleted (consumer first, deletes last)", async (t) => {
   const namespace = await newNamespace(clients)
   const token = await installChartRbac(namespace, { binding: true })
   const asOperator = kubeClients(loadKubeConfig(kube.kubeconfigFor(token, `operator-order-${namespace}`)))
@@ -135,7 +150,10 @@ t.test('no rule of the chart grants "*", in any values file, and there is no Clu
     const rendered = helm(['template', 'ops', 'charts/operator', '-f', `charts/operator/${file}`, '--kube-version', KUBE_VERSION])
     t.equal(rendered.code, 0, rendered.stderr)
     const objects = loadAllYaml(rendered.stdout) as { kind: string; rules?: { apiGroups?: string[]; resources?: string[]; verbs?: string[] }[] }[]
-    t.notOk(objects.some((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding'), `${file}: namespaced only`)
+    t.notOk(
+      objects.some((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding'),
+      `${file}: namespaced only`,
+    )
     for (const rule of objects.filter((o) => o.kind === 'Role').flatMap((o) => o.rules ?? [])) {
       rules++
       const wildcard = [...(rule.apiGroups ?? []), ...(rule.resources ?? []), ...(rule.verbs ?? [])].filter((v) => v.includes('*'))

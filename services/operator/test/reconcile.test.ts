@@ -105,7 +105,12 @@ t.test('Secrets without our managed-by label are never changed or deleted, even 
   const namespace = await newNamespace(clients)
   const issuer = await issuerFor(t)
   // Someone's own jwt credential in the same namespace, and a Secret squatting the name our kid maps to.
-  const foreign = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'hand-made-jwt', labels: { [CREDENTIAL_LABEL]: 'jwt' } }, stringData: { key: 'other', algorithm: 'RS256', rsa_public_key: 'x' } }
+  const foreign = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'hand-made-jwt', labels: { [CREDENTIAL_LABEL]: 'jwt' } },
+    stringData: { key: 'other', algorithm: 'RS256', rsa_public_key: 'x' },
+  }
   const squatter = { apiVersion: 'v1', kind: 'Secret', metadata: { name: secretNameForKid(CONSUMER, issuer.signingKid) }, stringData: { note: 'not yours' } }
   await clients.core.createNamespacedSecret({ namespace, body: foreign })
   await clients.core.createNamespacedSecret({ namespace, body: squatter })
@@ -196,13 +201,23 @@ t.test('objects written before an owner was configured get the reference on the 
   const upgraded = await owned.reconcile()
   t.same(upgraded.updated, [name], 'the existing Secret is updated with its owner')
   t.equal(upgraded.consumer, 'updated', 'the existing consumer is updated with its owner')
-  t.same((await managedSecrets(clients, namespace)).get(name)?.metadata?.ownerReferences?.map((r) => r.uid), [first.metadata?.uid])
+  t.same(
+    (await managedSecrets(clients, namespace)).get(name)?.metadata?.ownerReferences?.map((r) => r.uid),
+    [first.metadata?.uid],
+  )
 
   await clients.core.deleteNamespacedConfigMap({ name: 'ops-operator', namespace })
   const second = await clients.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'ops-operator' } } })
   await owned.reconcile()
-  t.same((await managedSecrets(clients, namespace)).get(name)?.metadata?.ownerReferences?.map((r) => r.uid), [second.metadata?.uid], 'the stale reference is replaced, not kept beside the new one')
-  t.same((await readConsumer(clients, namespace))?.metadata.ownerReferences?.map((r) => r.uid), [second.metadata?.uid])
+  t.same(
+    (await managedSecrets(clients, namespace)).get(name)?.metadata?.ownerReferences?.map((r) => r.uid),
+    [second.metadata?.uid],
+    'the stale reference is replaced, not kept beside the new one',
+  )
+  t.same(
+    (await readConsumer(clients, namespace))?.metadata.ownerReferences?.map((r) => r.uid),
+    [second.metadata?.uid],
+  )
 })
 
 t.test('an owner ConfigMap that does not exist gives no owner reference (one to an absent owner would be collected at once)', async (t) => {

@@ -79,7 +79,12 @@ export function trackerApi(kubeConfig: KubeConfig, namespace: string) {
      */
     async markReady(kind: 'KafkaTopic' | 'KafkaUser', name: string): Promise<void> {
       await custom.patchNamespacedCustomObjectStatus(
-        { ...kinds[kind], namespace, name, body: { status: { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }] } } },
+        {
+          ...kinds[kind],
+          namespace,
+          name,
+          body: { status: { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }] } },
+        },
         merge,
       )
     },
@@ -87,7 +92,10 @@ export function trackerApi(kubeConfig: KubeConfig, namespace: string) {
      * A Deployment object with the status the Deployment controller would write once its pods are
      * available (no controller-manager or kubelet runs here, so the test writes it).
      */
-    async deployment(name: string, options: { available: boolean; image?: string; env?: { name: string; value: string }[] } = { available: true }): Promise<V1Deployment> {
+    async deployment(
+      name: string,
+      options: { available: boolean; image?: string; env?: { name: string; value: string }[] } = { available: true },
+    ): Promise<V1Deployment> {
       const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': 'test' }
       const created = await apps.createNamespacedDeployment({
         namespace,
@@ -100,7 +108,9 @@ export function trackerApi(kubeConfig: KubeConfig, namespace: string) {
               metadata: { labels },
               spec: {
                 serviceAccountName: 'default',
-                containers: [{ name, image: options.image ?? `expenses/${name}:dev`, env: options.env ?? [], volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] }],
+                containers: [
+                  { name, image: options.image ?? `expenses/${name}:dev`, env: options.env ?? [], volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] },
+                ],
                 volumes: [{ name: 'tmp', emptyDir: {} }],
               },
             },

@@ -24,7 +24,14 @@ t.test('rotationDue: on the schedule from the last rotation (or creation), at on
 
 t.test('rotationJob needs a container to run in and says which Deployment lacks it', async (t) => {
   const owner = { apiVersion: 'expenses-tracker.io/v1alpha1', kind: 'ExpenseTracker', name: 'x', uid: 'u' }
-  const result = rotationJob({ tracker: 'x', deployment: { metadata: { name: 'auth-service' }, spec: { selector: {}, template: { spec: { containers: [] } } } }, spec: DEFAULT_SPEC, owner, now: new Date(), request: undefined })
+  const result = rotationJob({
+    tracker: 'x',
+    deployment: { metadata: { name: 'auth-service' }, spec: { selector: {}, template: { spec: { containers: [] } } } },
+    spec: DEFAULT_SPEC,
+    owner,
+    now: new Date(),
+    request: undefined,
+  })
   t.equal(result, 'Deployment auth-service has no container to run the rotation in')
 })
 
@@ -40,7 +47,10 @@ t.test('the desired objects follow the event kit: every topic, every service wit
       t.equal(acl.operations.includes('Read'), reads, `${service} reads ${acl.resource.name} iff it consumes it`)
     }
   }
-  t.ok(objects.every((o) => o.metadata.labels['expenses-tracker.io/tracker'] === 'rel'), 'every object carries the tracker label')
+  t.ok(
+    objects.every((o) => o.metadata.labels['expenses-tracker.io/tracker'] === 'rel'),
+    'every object carries the tracker label',
+  )
 })
 
 t.test('WorkQueue: one key queued once, never handled twice at once, re-handled when changed meanwhile, retried with backoff', async (t) => {

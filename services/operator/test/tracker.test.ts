@@ -38,7 +38,7 @@ async function rejection(fn: () => Promise<unknown>): Promise<{ status: number |
   }
 }
 
-t.test("the CRD fills an empty spec with its defaults and refuses what Kafka or the JWKS could not live with", async (t) => {
+t.test('the CRD fills an empty spec with its defaults and refuses what Kafka or the JWKS could not live with', async (t) => {
   const namespace = await newNamespace(clients)
   const api = trackerApi(kubeConfig, namespace)
   const created = await api.create('defaults', {})
@@ -50,10 +50,25 @@ t.test("the CRD fills an empty spec with its defaults and refuses what Kafka or 
     t.match(result.message, pattern, `${what}: the message says why`)
   }
   await refused({ topics: { replicas: 1, minInSyncReplicas: 2 } }, /minInSyncReplicas cannot exceed replicas/, 'min ISR above replicas')
-  await refused({ signingKeys: { rotationPeriodHours: 1, retainOldKeysMinutes: 60 } }, /retainOldKeysMinutes must be shorter than the rotation period/, 'retention not shorter than the period')
+  await refused(
+    { signingKeys: { rotationPeriodHours: 1, retainOldKeysMinutes: 60 } },
+    /retainOldKeysMinutes must be shorter than the rotation period/,
+    'retention not shorter than the period',
+  )
   await refused({ rateLimits: { tiers: [{ name: 'Login!', perMinute: 10 }] } }, /name/, 'a tier name that is no DNS label')
   await refused({ rateLimits: { tiers: [{ name: 'login', perMinute: 10, perHour: 5 }] } }, /perHour cannot be below perMinute/, 'perHour below perMinute')
-  await refused({ rateLimits: { tiers: [{ name: 'a', perMinute: 1 }, { name: 'a', perMinute: 2 }] } }, /Duplicate value/, 'two tiers of one name')
+  await refused(
+    {
+      rateLimits: {
+        tiers: [
+          { name: 'a', perMinute: 1 },
+          { name: 'a', perMinute: 2 },
+        ],
+      },
+    },
+    /Duplicate value/,
+    'two tiers of one name',
+  )
   await refused({ topics: { partitions: 0 } }, /partitions/, 'zero partitions')
   await refused({ surprise: true }, /unknown field \\"spec.surprise\\"/, 'an unknown field (strict validation, as kubectl sends)', 400)
 
@@ -68,7 +83,12 @@ t.test('a tracker gets its topics, users and rate-limit plugins, a finalizer, Ev
   await api.deployment('auth-service', { available: true })
   await api.deployment('expense-service', { available: false })
   const tracker = await api.create('expenses', {
-    rateLimits: { tiers: [{ name: 'auth-login', perMinute: 10 }, { name: 'expense', perMinute: 600, perHour: 20_000, limitBy: 'consumer' }] },
+    rateLimits: {
+      tiers: [
+        { name: 'auth-login', perMinute: 10 },
+        { name: 'expense', perMinute: 600, perHour: 20_000, limitBy: 'consumer' },
+      ],
+    },
     deployments: ['auth-service', 'expense-service'],
   })
 
@@ -78,18 +98,33 @@ t.test('a tracker gets its topics, users and rate-limit plugins, a finalizer, Ev
   const plugins = await api.list('KongPlugin', 'expenses')
   t.equal(topics.length, TOPICS, 'one KafkaTopic per topic of the event kit')
   t.equal(users.length, USERS, 'one KafkaUser per service')
-  t.same(plugins.map((p) => p.metadata.name).sort(), ['expenses-auth-login-rate-limit', 'expenses-expense-rate-limit'], 'one KongPlugin per tier, named as the Ingresses reference them')
+  t.same(
+    plugins.map((p) => p.metadata.name).sort(),
+    ['expenses-auth-login-rate-limit', 'expenses-expense-rate-limit'],
+    'one KongPlugin per tier, named as the Ingresses reference them',
+  )
   const expense = plugins.find((p) => p.metadata.name === 'expenses-expense-rate-limit')
   t.same(expense?.config, { minute: 600, hour: 20_000, policy: 'local', limit_by: 'consumer' })
   for (const object of [...topics, ...users, ...plugins]) {
     const owner = object.metadata.ownerReferences?.[0]
     if (owner?.uid !== tracker.metadata.uid || owner?.controller !== true) t.fail(`${object.metadata.name} is not controlled by the tracker`)
-    if (object.metadata.labels?.['strimzi.io/cluster'] === undefined && object.plugin === undefined) t.fail(`${object.metadata.name} has no strimzi.io/cluster label`)
+    if (object.metadata.labels?.['strimzi.io/cluster'] === undefined && object.plugin === undefined)
+      t.fail(`${object.metadata.name} has no strimzi.io/cluster label`)
   }
   const event = topics.find((o) => o.metadata.name === 'bank-message.received.v1')
-  t.same(event?.spec, { topicName: 'bank-message.received.v1', partitions: 6, replicas: 1, config: { 'retention.ms': 14 * 86_400_000, 'min.insync.replicas': 1 } })
+  t.same(event?.spec, {
+    topicName: 'bank-message.received.v1',
+    partitions: 6,
+    replicas: 1,
+    config: { 'retention.ms': 14 * 86_400_000, 'min.insync.replicas': 1 },
+  })
   const dlq = topics.find((o) => o.metadata.name === 'bank-message.received.v1.dlq')
-  t.same(dlq?.spec, { topicName: 'bank-message.received.v1.dlq', partitions: 1, replicas: 1, config: { 'retention.ms': 720 * 3_600_000, 'min.insync.replicas': 1 } })
+  t.same(dlq?.spec, {
+    topicName: 'bank-message.received.v1.dlq',
+    partitions: 1,
+    replicas: 1,
+    config: { 'retention.ms': 720 * 3_600_000, 'min.insync.replicas': 1 },
+  })
   const ds = users.find((u) => u.metadata.name === 'ds-service')
   t.ok(JSON.stringify(ds?.spec).includes('expense.parsed.v1'), "ds-service's ACLs name the topic it writes")
 
@@ -129,7 +164,10 @@ t.test('a tracker gets its topics, users and rate-limit plugins, a finalizer, Ev
 
   const events = await api.events('expenses')
   t.equal(events.filter((e) => e.reason === 'Created').length, TOPICS + USERS + 2, 'one Event per object created')
-  t.ok(events.every((e) => e.type === 'Normal'), 'no warnings')
+  t.ok(
+    events.every((e) => e.type === 'Normal'),
+    'no warnings',
+  )
 
   // An idle pass changes nothing: no new Events, the status' transition times stay.
   const stamp = api.condition(current, 'Ready')?.lastTransitionTime
@@ -143,7 +181,14 @@ t.test('a tracker gets its topics, users and rate-limit plugins, a finalizer, Ev
 
 t.test('a spec change is applied: partitions, retention and tiers; a tier removed takes its plugin with it', async (t) => {
   const { api } = await setup(t)
-  await api.create('expenses', { rateLimits: { tiers: [{ name: 'login', perMinute: 10 }, { name: 'other', perMinute: 600 }] } })
+  await api.create('expenses', {
+    rateLimits: {
+      tiers: [
+        { name: 'login', perMinute: 10 },
+        { name: 'other', perMinute: 600 },
+      ],
+    },
+  })
   await until(async () => (await api.list('KongPlugin', 'expenses')).length === 2, 'the plugins')
   await api.patchSpec('expenses', { topics: { partitions: 8, retentionHours: 48 }, rateLimits: { tiers: [{ name: 'login', perMinute: 20 }] } })
 
@@ -163,7 +208,10 @@ t.test('a spec change is applied: partitions, retention and tiers; a tier remove
     return now?.status?.observedGeneration === now?.metadata.generation && (now?.metadata.generation ?? 0) >= 2 ? now : undefined
   }, 'observedGeneration caught up')
   t.equal(status.status?.gateway?.rateLimitTiers, 1)
-  t.ok((await api.events('expenses')).some((e) => e.reason === 'Deleted' && e.message.includes('expenses-other-rate-limit')), 'the removal has its Event')
+  t.ok(
+    (await api.events('expenses')).some((e) => e.reason === 'Deleted' && e.message.includes('expenses-other-rate-limit')),
+    'the removal has its Event',
+  )
 })
 
 t.test('drift is repaired at once: a deleted topic comes back, an edited plugin is set back, foreign objects are left alone', async (t) => {
@@ -193,7 +241,10 @@ t.test('drift is repaired at once: a deleted topic comes back, an edited plugin 
 t.test('deleting the tracker deletes what it owns, then the finalizer lets it go', async (t) => {
   const { api } = await setup(t)
   await api.create('expenses', { rateLimits: { tiers: [{ name: 'login', perMinute: 10 }] } })
-  await until(async () => (await api.list('KafkaUser', 'expenses')).length === USERS && (await api.read('expenses'))?.metadata.finalizers?.includes(FINALIZER), 'set up')
+  await until(
+    async () => (await api.list('KafkaUser', 'expenses')).length === USERS && (await api.read('expenses'))?.metadata.finalizers?.includes(FINALIZER),
+    'set up',
+  )
   await api.remove('expenses')
   await until(async () => (await api.read('expenses')) === undefined, 'the tracker gone')
   t.same(await api.list('KafkaTopic', 'expenses'), [], 'no topic left')
@@ -201,9 +252,13 @@ t.test('deleting the tracker deletes what it owns, then the finalizer lets it go
   t.same(await api.list('KongPlugin', 'expenses'), [], 'no plugin left')
 })
 
-t.test('signing keys rotate through auth-service\'s own job, once per request, and a failed job shows as Degraded', async (t) => {
+t.test("signing keys rotate through auth-service's own job, once per request, and a failed job shows as Degraded", async (t) => {
   const { api } = await setup(t)
-  await api.deployment('auth-service', { available: true, image: 'registry.example.com/expenses/auth-service:1.2.3', env: [{ name: 'ACCESS_TOKEN_TTL_SECONDS', value: '900' }] })
+  await api.deployment('auth-service', {
+    available: true,
+    image: 'registry.example.com/expenses/auth-service:1.2.3',
+    env: [{ name: 'ACCESS_TOKEN_TTL_SECONDS', value: '900' }],
+  })
   await api.create('expenses', { signingKeys: { retainOldKeysMinutes: 45 } }, { [ROTATE_NOW_ANNOTATION]: 'suspected-leak-1' })
 
   const jobs = await until(async () => {
@@ -214,7 +269,14 @@ t.test('signing keys rotate through auth-service\'s own job, once per request, a
   const container = job?.spec?.template.spec?.containers[0]
   t.equal(container?.image, 'registry.example.com/expenses/auth-service:1.2.3', "auth-service's own image")
   t.same(container?.command, ['node', 'dist/rotate-keys.js'], 'its rotate-keys job')
-  t.same(container?.env, [{ name: 'ACCESS_TOKEN_TTL_SECONDS', value: '900' }, { name: 'RETAIN_OLD_KEY_SECONDS', value: '2700' }], "its environment, plus the tracker's retention")
+  t.same(
+    container?.env,
+    [
+      { name: 'ACCESS_TOKEN_TTL_SECONDS', value: '900' },
+      { name: 'RETAIN_OLD_KEY_SECONDS', value: '2700' },
+    ],
+    "its environment, plus the tracker's retention",
+  )
   t.equal(job?.spec?.template.metadata?.labels?.['app.kubernetes.io/name'], 'auth-service-rotate-keys', "never selected by auth-service's Service")
   t.equal(job?.spec?.template.spec?.restartPolicy, 'Never')
   t.equal(job?.metadata?.ownerReferences?.[0]?.kind, 'ExpenseTracker')

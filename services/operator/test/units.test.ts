@@ -33,7 +33,10 @@ t.test('Secret names are valid DNS-1123 names, stable per kid and distinct for k
 
 t.test('parseSigningKeys converts RSA JWKs to SPKI PEM and rejects anything else as a whole', async (t) => {
   const keys = parseSigningKeys({ keys: [rsaJwk('a'), rsaJwk('b')] })
-  t.same(keys.map((k) => k.kid), ['a', 'b'])
+  t.same(
+    keys.map((k) => k.kid),
+    ['a', 'b'],
+  )
   t.match(keys[0]?.pem, /^-----BEGIN PUBLIC KEY-----\n/)
 
   const good = rsaJwk('good')
@@ -63,7 +66,10 @@ t.test('parseSigningKeys ignores private members: a leaked "d" never becomes a p
 t.test('fetchSigningKeys reads a real JWKS endpoint and turns every failure into a JwksError', async (t) => {
   const issuer = await startRotatingTokenIssuer()
   t.teardown(() => issuer.close())
-  t.same((await fetchSigningKeys(issuer.jwksUrl, 2000)).map((k) => k.kid), [issuer.signingKid])
+  t.same(
+    (await fetchSigningKeys(issuer.jwksUrl, 2000)).map((k) => k.kid),
+    [issuer.signingKid],
+  )
   issuer.fault('http-500')
   await t.rejects(fetchSigningKeys(issuer.jwksUrl, 2000), { name: 'JwksError', message: /HTTP 500/ })
   issuer.fault('garbage')
@@ -92,7 +98,10 @@ t.test('OPERATOR_NAMESPACE defaults to the pod namespace file and is required ou
   t.throws(() => loadOperatorConfig({ KONG_CONSUMER_NAME: 'UPPER' }, file), { message: /KONG_CONSUMER_NAME/ })
   t.throws(() => loadOperatorConfig({ SYNC_INTERVAL_MS: '10' }, file), { message: /SYNC_INTERVAL_MS/ })
   const config = loadOperatorConfig({}, file)
-  t.same([config.PORT, config.SYNC_INTERVAL_MS, config.KONG_CONSUMER_NAME, config.AUTH_JWKS_URL], [4005, 30_000, 'expenses-auth-service', 'http://auth-service:4001/auth/v1/jwks'])
+  t.same(
+    [config.PORT, config.SYNC_INTERVAL_MS, config.KONG_CONSUMER_NAME, config.AUTH_JWKS_URL],
+    [4005, 30_000, 'expenses-auth-service', 'http://auth-service:4001/auth/v1/jwks'],
+  )
 })
 
 t.test('without the control-plane binaries the test helper fails with one line naming the install script', async (t) => {

@@ -19,7 +19,18 @@ t.test('GET /me is 404 profile_not_found until the profile exists, then 200 with
   const after = await app.inject({ method: 'GET', url: ME, headers: bearer(userId) })
   t.equal(after.statusCode, 200)
   const body = after.json()
-  t.same(Object.keys(body).sort(), ['createdAt', 'defaultCurrency', 'email', 'firstName', 'lastName', 'phoneNumber', 'timezone', 'updatedAt', 'userId', 'username'])
+  t.same(Object.keys(body).sort(), [
+    'createdAt',
+    'defaultCurrency',
+    'email',
+    'firstName',
+    'lastName',
+    'phoneNumber',
+    'timezone',
+    'updatedAt',
+    'userId',
+    'username',
+  ])
   t.match(body, {
     userId,
     username: event.username,
@@ -105,7 +116,10 @@ t.test('changedFields lists only what actually changed; a PATCH that changes not
   const partly = await app.inject({ method: 'PATCH', url: ME, headers: bearer(userId), payload: { firstName: 'Asha', lastName: 'Rao' } })
   t.equal(partly.statusCode, 200)
   const first = await db.outboxEvent.findMany({ where: { key: userId } })
-  t.same(first.map((e) => (e.payload as { changedFields: string[] }).changedFields), [['lastName']])
+  t.same(
+    first.map((e) => (e.payload as { changedFields: string[] }).changedFields),
+    [['lastName']],
+  )
 
   const unchanged = await db.profile.findUniqueOrThrow({ where: { userId } })
   const noop = await app.inject({
@@ -126,7 +140,10 @@ t.test('concurrent PATCHes each publish exactly their own change', async (t) => 
     app.inject({ method: 'PATCH', url: ME, headers: bearer(userId), payload: { firstName: 'Meera' } }),
     app.inject({ method: 'PATCH', url: ME, headers: bearer(userId), payload: { lastName: 'Iyer' } }),
   ])
-  t.same(results.map((r) => r.statusCode), [200, 200])
+  t.same(
+    results.map((r) => r.statusCode),
+    [200, 200],
+  )
   const events = await db.outboxEvent.findMany({ where: { key: userId }, orderBy: { id: 'asc' } })
   const payloads = events.map((e) => e.payload as { changedFields: string[]; firstName: string; lastName: string })
   t.same(payloads.map((p) => p.changedFields).sort(), [['firstName'], ['lastName']])

@@ -34,6 +34,9 @@ t.test('each changing PATCH publishes exactly one user.profile-updated event, ke
   t.match(payloads[0], { userId, changedFields: ['timezone'], timezone: 'Asia/Kolkata', defaultCurrency: 'INR' })
   t.same([...payloads[1].changedFields].sort(), ['defaultCurrency', 'lastName'])
   t.match(payloads[1], { userId, timezone: 'Asia/Kolkata', defaultCurrency: 'EUR', lastName: 'Rao' })
-  t.ok(messages.every((m) => m.headers['event-type'] === 'user.profile-updated.v1'), 'typed by header')
+  t.ok(
+    messages.every((m) => m.headers['event-type'] === 'user.profile-updated.v1'),
+    'typed by header',
+  )
   t.equal(await db.outboxEvent.count({ where: { key: userId, publishedAt: null } }), 0, 'the outbox rows are marked published')
 })

@@ -87,7 +87,13 @@ t.test('a registration replayed under another eventId does not touch an existing
   await db.profile.update({ where: { userId: original.userId }, data: { firstName: 'Edited', defaultCurrency: 'EUR' } })
   const edited = await profileOf(original.userId)
 
-  const replay = registeredEvent({ userId: original.userId, username: original.username, email: original.email, firstName: 'Replayed', phoneNumber: '+14155550100' })
+  const replay = registeredEvent({
+    userId: original.userId,
+    username: original.username,
+    email: original.email,
+    firstName: 'Replayed',
+    phoneNumber: '+14155550100',
+  })
   await produce(replay, original.userId)
   await waitFor(() => processed(replay.eventId), { what: 'the replay to be processed' })
   t.same(await profileOf(original.userId), edited, 'profile unchanged, updatedAt included')
@@ -118,5 +124,8 @@ t.test('malformed JSON is dead-lettered too, without stopping the consumer', asy
   await produce(next, key)
   await waitFor(() => profileOf(next.userId), { what: 'the next profile' })
   const dead = (await readTopic(kafka, dlq, { from, until: (ms) => ms.some((m) => m.key === key), durationMs: 20_000 })).filter((m) => m.key === key)
-  t.same(dead.map((m) => m.headers['x-dlq-reason']), ['malformed_json'])
+  t.same(
+    dead.map((m) => m.headers['x-dlq-reason']),
+    ['malformed_json'],
+  )
 })

@@ -95,7 +95,10 @@ export function readMessages(content: string, fileName = ''): ReadMessages {
     return { messages, skipped }
   }
 
-  const header = firstLine.toLowerCase().split(',').map((h) => h.trim().replace(/^"|"$/g, ''))
+  const header = firstLine
+    .toLowerCase()
+    .split(',')
+    .map((h) => h.trim().replace(/^"|"$/g, ''))
   if (fileName.endsWith('.csv') || (header.length > 1 && header.some((h) => TEXT_KEYS.includes(h)))) {
     const [head, ...rows] = parseCsv(text)
     const names = (head ?? []).map((h) => h.trim())

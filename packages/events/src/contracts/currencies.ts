@@ -13,7 +13,25 @@ const KNOWN_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('cu
  * differ from ISO for several currencies (IQD, IDR, HUF, PKR ...; test/currencies.test.ts lists them),
  * and stored data must not change meaning with the ICU version.
  */
-const ZERO_DECIMAL: ReadonlySet<string> = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF'])
+const ZERO_DECIMAL: ReadonlySet<string> = new Set([
+  'BIF',
+  'CLP',
+  'DJF',
+  'GNF',
+  'ISK',
+  'JPY',
+  'KMF',
+  'KRW',
+  'PYG',
+  'RWF',
+  'UGX',
+  'UYI',
+  'VND',
+  'VUV',
+  'XAF',
+  'XOF',
+  'XPF',
+])
 const THREE_DECIMAL: ReadonlySet<string> = new Set(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND'])
 const FOUR_DECIMAL: ReadonlySet<string> = new Set(['CLF', 'UYW'])
 

@@ -46,9 +46,7 @@ declare module 'fastify' {
 
 export type PublicKeyLookup = (kid: string) => Promise<KeyObject | string | undefined>
 
-export type KeySource =
-  | { jwksUrl: string; jwks?: Omit<JwksKeyStoreOptions, 'jwksUrl'> }
-  | { getPublicKey: PublicKeyLookup }
+export type KeySource = { jwksUrl: string; jwks?: Omit<JwksKeyStoreOptions, 'jwksUrl'> } | { getPublicKey: PublicKeyLookup }
 
 export type AsymmetricAlgorithm = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA'
 
@@ -104,8 +102,7 @@ function invalidToken(detail: string): HttpProblem {
 /** Maps verification failures to a client-safe detail; the precise reason goes to the debug log. */
 function describeFailure(err: unknown): string {
   const code = (err as { code?: string }).code
-  if (code === 'FST_JWT_NO_AUTHORIZATION_IN_HEADER' || code === 'FST_JWT_BAD_REQUEST')
-    return 'A bearer access token is required'
+  if (code === 'FST_JWT_NO_AUTHORIZATION_IN_HEADER' || code === 'FST_JWT_BAD_REQUEST') return 'A bearer access token is required'
   if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED') return 'The access token has expired'
   return 'The access token is invalid'
 }
@@ -127,8 +124,7 @@ const authPlugin = fp<AuthPluginOptions>(
         public: async (_request: FastifyRequest, token: unknown) => {
           const { header } = token as { header: { kid?: unknown; alg?: unknown } }
           // Reject before any key lookup: no kid, or a kid that could only be an attack on the cache.
-          if (typeof header.kid !== 'string' || header.kid === '' || header.kid.length > MAX_KID_LENGTH)
-            throw new UnknownKidError('token has no usable kid')
+          if (typeof header.kid !== 'string' || header.kid === '' || header.kid.length > MAX_KID_LENGTH) throw new UnknownKidError('token has no usable kid')
           if (typeof header.alg !== 'string' || !(algorithms as string[]).includes(header.alg))
             throw new UnknownKidError(`token algorithm ${String(header.alg)} is not allowed`)
           const key = await lookup(header.kid)

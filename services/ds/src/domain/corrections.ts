@@ -78,7 +78,10 @@ export class Corrections {
       const message = await lockOwnMessage(tx, userId, messageId)
       const base = isParseResult(message.result)
         ? message.result
-        : parseMessage({ text: message.text, sender: message.sender, receivedAt: message.receivedAt }, { templates: await templatesFor(tx, userId, message.sender) })
+        : parseMessage(
+            { text: message.text, sender: message.sender, receivedAt: message.receivedAt },
+            { templates: await templatesFor(tx, userId, message.sender) },
+          )
       const merged = applyCorrection(base, correction)
       const expense = expenseFields(merged)
       if (!expense) throw incompleteCorrection(merged)
@@ -107,7 +110,8 @@ export class Corrections {
 
 function incompleteCorrection(merged: ParseResult) {
   const errors: { path: string; message: string }[] = []
-  if (merged.type !== 'debit' && merged.type !== 'credit') errors.push({ path: 'body.type', message: 'is required: the parser could not tell debit from credit' })
+  if (merged.type !== 'debit' && merged.type !== 'credit')
+    errors.push({ path: 'body.type', message: 'is required: the parser could not tell debit from credit' })
   if (!merged.amount) errors.push({ path: 'body.amount', message: 'is required: the parser found no amount' })
   else if (/^0+(\.0+)?$/.test(merged.amount)) errors.push({ path: 'body.amount', message: 'must be greater than zero' })
   if (!merged.currency) errors.push({ path: 'body.currency', message: 'is required: the parser found no currency' })

@@ -111,7 +111,10 @@ export class MessageStore {
           })),
       )
       const missing = rows.filter((r) => !createdKeys.has(r.dedupKey)).map((r) => r.dedupKey)
-      const found = missing.length === 0 ? [] : await tx.bankMessage.findMany({ where: { userId, dedupKey: { in: missing } }, select: { id: true, dedupKey: true, status: true } })
+      const found =
+        missing.length === 0
+          ? []
+          : await tx.bankMessage.findMany({ where: { userId, dedupKey: { in: missing } }, select: { id: true, dedupKey: true, status: true } })
       return { created: createdKeys, existing: new Map(found.map((r) => [r.dedupKey, r])) }
     }, BATCH_TRANSACTION)
     if (created.size > 0) this.onOutboxWrite()
@@ -143,9 +146,7 @@ export class MessageStore {
       where: {
         userId,
         ...(query.status ? { status: query.status } : {}),
-        ...(after
-          ? { OR: [{ receivedAt: { lt: after.receivedAt } }, { receivedAt: after.receivedAt, id: { lt: after.id } }] }
-          : {}),
+        ...(after ? { OR: [{ receivedAt: { lt: after.receivedAt } }, { receivedAt: after.receivedAt, id: { lt: after.id } }] } : {}),
       },
       orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
       take: query.limit + 1,

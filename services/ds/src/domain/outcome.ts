@@ -43,7 +43,9 @@ function isZero(amount: string): boolean {
 }
 
 /** Fields the expense needs, or null when type/amount/currency are missing or unusable. */
-export function expenseFields(result: Pick<ParseResult, 'type' | 'amount' | 'currency' | 'merchant' | 'accountLast4' | 'balance' | 'occurredAt' | 'channel' | 'reference' | 'confidence'>): ExpenseFields | null {
+export function expenseFields(
+  result: Pick<ParseResult, 'type' | 'amount' | 'currency' | 'merchant' | 'accountLast4' | 'balance' | 'occurredAt' | 'channel' | 'reference' | 'confidence'>,
+): ExpenseFields | null {
   const { type, amount, currency } = result
   if ((type !== 'debit' && type !== 'credit') || !amount || !DECIMAL.test(amount) || isZero(amount) || !currency || !CURRENCY.test(currency)) return null
   return {

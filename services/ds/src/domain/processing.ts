@@ -134,7 +134,10 @@ export async function processReceivedMessages(events: readonly ReceivedEvent[], 
   )
   const settledIds = new Set(updated.map((r) => r.id))
   const settled = settlements.filter((s) => settledIds.has(s.message.id))
-  await recordTemplateHits(tx, settled.map((s) => ({ userId: s.message.userId, result: s.result })))
+  await recordTemplateHits(
+    tx,
+    settled.map((s) => ({ userId: s.message.userId, result: s.result })),
+  )
   for (const settlement of settled) publishOutcome(ctx.publish, settlement)
   ctx.log.debug({ events: events.length, settled: settled.length }, 'bank messages parsed')
 }
@@ -143,7 +146,12 @@ export async function processReceivedMessages(events: readonly ReceivedEvent[], 
 export function parserSubscriptions(options: ProcessingOptions): Subscription<Tx>[] {
   return [
     subscribe(bankMessageReceived, (event, ctx: HandlerContext<Tx>) => processReceivedMessage(event, ctx, options), {
-      handleBatch: (items, ctx) => processReceivedMessages(items.map((i) => i.event), ctx, options),
+      handleBatch: (items, ctx) =>
+        processReceivedMessages(
+          items.map((i) => i.event),
+          ctx,
+          options,
+        ),
     }),
   ]
 }

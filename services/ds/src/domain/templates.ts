@@ -63,7 +63,13 @@ function isTemplateShaped(value: unknown): value is UserTemplate {
 }
 
 function keyOf(template: UserTemplate): string {
-  return template.id ?? `tpl_${createHash('sha256').update(`${template.sender ?? ''}\u0000${template.pattern}`).digest('hex').slice(0, 16)}`
+  return (
+    template.id ??
+    `tpl_${createHash('sha256')
+      .update(`${template.sender ?? ''}\u0000${template.pattern}`)
+      .digest('hex')
+      .slice(0, 16)}`
+  )
 }
 
 /** Stores (or refreshes) a learned template; learning the same layout again moves it to the front. */

@@ -35,7 +35,8 @@ const RULES: readonly Rule[] = [
     reason: 'not_a_transaction',
     // Authorisation holds ("Rs 2,000 is on hold ... will be released") have not moved money yet.
     // So are pending authorisations and payments still being processed ("... is pending", "pending authorization").
-    decisive: /\b(?:(?:is|are|kept|placed) on hold|hold of|pre-?authori[sz]ation|blocked amount|amount (?:is )?blocked|pending (?:authori[sz]ation|transaction|payment|charge)|(?:is|are|remains?) (?:still )?pending|(?:is|are) being processed)\b/i,
+    decisive:
+      /\b(?:(?:is|are|kept|placed) on hold|hold of|pre-?authori[sz]ation|blocked amount|amount (?:is )?blocked|pending (?:authori[sz]ation|transaction|payment|charge)|(?:is|are|remains?) (?:still )?pending|(?:is|are) being processed)\b/i,
     unless: /(?<!will be |to be )\b(?:debited|deducted)\b|\bha(?:s|ve) (?:now )?(?:been )?(?:posted|settled)\b/i,
   },
   {
@@ -50,7 +51,8 @@ const RULES: readonly Rule[] = [
     decisive:
       /\b(?:declined|failed|failure|unsuccessful|not (?:been )?successful|could not be (?:processed|completed)|was not (?:processed|completed)|insufficient (?:funds|balance|bal)|rejected|denied|blocked due|recusad[ao]|n[aã]o autorizad[ao]|rechazad[ao]|denegad[ao]|gagal|ditolak|refus[ée]e?|abgelehnt|geweigerd|negad[ao]|rifiutat[ao]|مرفوضة|رفض)\b|\bdid you (?:attempt|make|authori[sz]e|try)\b|\breply (?:yes|y)\b[^\n]{0,20}\b(?:no|n)\b/i,
     // A completed reversal of a failed payment is a real credit; a promised one ("will be refunded") is not.
-    unless: /(?<!will be |would be |shall be |to be )\b(?:reversed|refunded|credited back)\b|\b(?:reversal of|refund of)\b[^\n]{0,60}\b(?:credited|processed)\b|\b(?:estornad[oa]|reembolsad[oa]|rembours[ée]|dikembalikan)\b/i,
+    unless:
+      /(?<!will be |would be |shall be |to be )\b(?:reversed|refunded|credited back)\b|\b(?:reversal of|refund of)\b[^\n]{0,60}\b(?:credited|processed)\b|\b(?:estornad[oa]|reembolsad[oa]|rembours[ée]|dikembalikan)\b/i,
   },
   {
     reason: 'mandate_setup',
@@ -68,13 +70,15 @@ const RULES: readonly Rule[] = [
   {
     reason: 'payment_due_reminder',
     // Announced future debits ("Rs 499 will be debited on 15-Mar for Netflix") - the verb is there, the money is not.
-    decisive: /\b(?:will be (?:auto[\s-]?)?(?:debited|deducted|charged|taken|collected)|(?:is|are) scheduled (?:for|on|to be)|upcoming (?:payment|debit|bill|auto-?debit)|vence(?:rá)? (?:el|em|le)|wird (?:am [^\n]{0,12})?abgebucht)\b/i,
+    decisive:
+      /\b(?:will be (?:auto[\s-]?)?(?:debited|deducted|charged|taken|collected)|(?:is|are) scheduled (?:for|on|to be)|upcoming (?:payment|debit|bill|auto-?debit)|vence(?:rá)? (?:el|em|le)|wird (?:am [^\n]{0,12})?abgebucht)\b/i,
   },
   {
     reason: 'payment_due_reminder',
     decisive:
       /\b(?:(?:total|min(?:imum)?|minimum amount|min\.?|amount|amt|payment|bill) (?:amt |amount |payment )?due|due (?:on|by|date)|is due|are due|overdue|past due|statement (?:is |has been )?(?:generated|ready|available)|statement\b[^\n.]{0,40}\b(?:is ready|is available|has been generated)|bill (?:is |has been )?(?:generated|due)|(?:please|kindly) (?:pay|make (?:the )?payment)|pay (?:now|by|before)|reminder|fatura (?:fechada|vence)|vencimento|jatuh tempo)\b/i,
-    unless: /\b(?:thank you for (?:your )?payment|payment (?:of [^.]{0,30})?(?:received|is successful|was successful|credited)|we have received|has been (?:debited|credited|paid)|was (?:debited|credited)|received (?:a |your )?payment|is debited|is credited)\b/i,
+    unless:
+      /\b(?:thank you for (?:your )?payment|payment (?:of [^.]{0,30})?(?:received|is successful|was successful|credited)|we have received|has been (?:debited|credited|paid)|was (?:debited|credited)|received (?:a |your )?payment|is debited|is credited)\b/i,
     onlyWithoutTxn: true,
   },
   {
@@ -92,7 +96,8 @@ const RULES: readonly Rule[] = [
   {
     reason: 'promotion',
     // Unmistakable marketing: rejected even though it talks about cashback being "credited".
-    decisive: /\b(?:t&c|t&cs|tncs?|shop now|buy now|use (?:promo )?code|promo code|offer valid|limited period|hurry|click here|\d{1,2}% off|apply now|download now|book now)\b|t&c\b/i,
+    decisive:
+      /\b(?:t&c|t&cs|tncs?|shop now|buy now|use (?:promo )?code|promo code|offer valid|limited period|hurry|click here|\d{1,2}% off|apply now|download now|book now)\b|t&c\b/i,
     unless: /\b(?:has been (?:credited|debited)|was (?:credited|debited)|debited from your|is debited|is credited)\b/i,
   },
   {

@@ -39,8 +39,24 @@ export const COUNTRIES: Record<CountryCode, CountryProfile> = {
 
 /** Country implied by an explicit, unambiguous currency (used when the institution is unknown). */
 const CURRENCY_COUNTRY: Record<string, CountryCode> = {
-  INR: 'IN', GBP: 'GB', EUR: 'EU', AED: 'AE', SAR: 'SA', KES: 'KE', NGN: 'NG', ZAR: 'ZA', PHP: 'PH',
-  SGD: 'SG', MYR: 'MY', IDR: 'ID', AUD: 'AU', CAD: 'CA', BRL: 'BR', USD: 'US', JPY: 'JP', KRW: 'KR',
+  INR: 'IN',
+  GBP: 'GB',
+  EUR: 'EU',
+  AED: 'AE',
+  SAR: 'SA',
+  KES: 'KE',
+  NGN: 'NG',
+  ZAR: 'ZA',
+  PHP: 'PH',
+  SGD: 'SG',
+  MYR: 'MY',
+  IDR: 'ID',
+  AUD: 'AU',
+  CAD: 'CA',
+  BRL: 'BR',
+  USD: 'US',
+  JPY: 'JP',
+  KRW: 'KR',
 }
 
 export function countryOfCurrency(currency: string | null): CountryCode | null {
@@ -53,8 +69,19 @@ export function countryOfPhoneSender(sender: string | null): CountryCode | null 
   const m = /^\+?(\d{1,3})\d{6,12}$/.exec(sender.replace(/[\s-]/g, ''))
   if (!m) return null
   const prefixes: Array<[string, CountryCode]> = [
-    ['254', 'KE'], ['234', 'NG'], ['971', 'AE'], ['966', 'SA'], ['27', 'ZA'], ['63', 'PH'], ['65', 'SG'],
-    ['60', 'MY'], ['62', 'ID'], ['61', 'AU'], ['55', 'BR'], ['91', 'IN'], ['44', 'GB'],
+    ['254', 'KE'],
+    ['234', 'NG'],
+    ['971', 'AE'],
+    ['966', 'SA'],
+    ['27', 'ZA'],
+    ['63', 'PH'],
+    ['65', 'SG'],
+    ['60', 'MY'],
+    ['62', 'ID'],
+    ['61', 'AU'],
+    ['55', 'BR'],
+    ['91', 'IN'],
+    ['44', 'GB'],
   ]
   const digits = sender.replace(/\D/g, '')
   if (!sender.trim().startsWith('+') && digits.length < 11) return null

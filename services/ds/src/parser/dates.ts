@@ -21,15 +21,46 @@ const MONTH_WORDS: ReadonlyArray<readonly [number, readonly string[]]> = [
 const MONTH_INDEX = new Map<string, number>()
 for (const [n, words] of MONTH_WORDS) for (const w of words) MONTH_INDEX.set(w, n)
 // Month-first dates ("Mar 12") only with English names: "set 12", "out 5" are ordinary words elsewhere.
-const EN_MONTHS = new Set(['january', 'jan', 'february', 'feb', 'march', 'mar', 'april', 'apr', 'may', 'june', 'jun', 'july', 'jul', 'august', 'aug', 'september', 'sept', 'sep', 'october', 'oct', 'november', 'nov', 'december', 'dec'])
+const EN_MONTHS = new Set([
+  'january',
+  'jan',
+  'february',
+  'feb',
+  'march',
+  'mar',
+  'april',
+  'apr',
+  'may',
+  'june',
+  'jun',
+  'july',
+  'jul',
+  'august',
+  'aug',
+  'september',
+  'sept',
+  'sep',
+  'october',
+  'oct',
+  'november',
+  'nov',
+  'december',
+  'dec',
+])
 
 // Not preceded by "dd/mm/": in "14/03/2024:10:11:00" the year is followed by the time, not a month.
 const ISO_RE = /(?<![\d])(?<!\d[-/.])(\d{4})[-/.:](\d{1,2})[-/.:](\d{1,2})(?!\d)/g
 const NUMERIC_RE = /(?<![\d.,/])(?<!\d:)(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?!\d)(?![.,/]\d)(?!:\d(?!\d?:))/g
 // The month is read as any 3-10 letter word and then looked up, instead of a ~100-word alternation tried
 // at every digit; a word that is not a month simply yields no date.
-const DAY_MONTH_RE = new RegExp(String.raw`(?<![${L}\d])(\d{1,2})(?:st|nd|rd|th|er|º)?[\s\-/.]{0,2}(?:de\s)?([${L}]{3,10})\.?(?![${L}])(?:(?:[\s\-/.,]{0,2}(?:de\s)?)('?\d{4}|'?\d{2})(?![\d:]))?`, 'g')
-const MONTH_DAY_RE = new RegExp(String.raw`(?<![${L}])((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6})\.?\s{0,2}(\d{1,2})(?:st|nd|rd|th)?(?![\d:])(?:,?\s{0,2}(\d{4})(?!\d))?`, 'gi')
+const DAY_MONTH_RE = new RegExp(
+  String.raw`(?<![${L}\d])(\d{1,2})(?:st|nd|rd|th|er|º)?[\s\-/.]{0,2}(?:de\s)?([${L}]{3,10})\.?(?![${L}])(?:(?:[\s\-/.,]{0,2}(?:de\s)?)('?\d{4}|'?\d{2})(?![\d:]))?`,
+  'g',
+)
+const MONTH_DAY_RE = new RegExp(
+  String.raw`(?<![${L}])((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6})\.?\s{0,2}(\d{1,2})(?:st|nd|rd|th)?(?![\d:])(?:,?\s{0,2}(\d{4})(?!\d))?`,
+  'gi',
+)
 const DAY_MONTH_NUMERIC_RE = /(?<![\d.,/\-$€£₹])(?<!\d:)(\d{1,2})\/(\d{1,2})(?![\d/]|[.,]\d)/g
 
 export interface DateMatch {

@@ -37,7 +37,8 @@ export function parseMessage(input: ParseInput, options?: ParseOptions): ParseRe
     const match = options?.templates ? matchTemplates(options.templates, p, dateOrder(p)) : null
     if (match === null) return builtin
     const f = match.fields
-    const pick = <K extends keyof typeof f>(k: K): NonNullable<(typeof f)[K]> | null => (f[k] ?? (builtin.isTransaction ? builtin[k] : null) ?? null) as NonNullable<(typeof f)[K]> | null
+    const pick = <K extends keyof typeof f>(k: K): NonNullable<(typeof f)[K]> | null =>
+      (f[k] ?? (builtin.isTransaction ? builtin[k] : null) ?? null) as NonNullable<(typeof f)[K]> | null
     return {
       isTransaction: true,
       type: pick('type'),

@@ -9,10 +9,7 @@ const MAX_RAW = MAX_SCAN * 2
 // Code points of the digit zero of every decimal-digit block we expect in messages (Arabic-Indic,
 // Extended Arabic-Indic, Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada,
 // Malayalam, Thai, Lao, Myanmar, Khmer). NFKC already folds full-width and mathematical digits.
-const DIGIT_ZEROS = [
-  0x0660, 0x06f0, 0x0966, 0x09e6, 0x0a66, 0x0ae6, 0x0b66, 0x0be6, 0x0c66, 0x0ce6, 0x0d66, 0x0e50, 0x0ed0,
-  0x1040, 0x17e0,
-]
+const DIGIT_ZEROS = [0x0660, 0x06f0, 0x0966, 0x09e6, 0x0a66, 0x0ae6, 0x0b66, 0x0be6, 0x0c66, 0x0ce6, 0x0d66, 0x0e50, 0x0ed0, 0x1040, 0x17e0]
 
 function toAsciiDigit(ch: string): string {
   const cp = ch.codePointAt(0) ?? 0
@@ -31,7 +28,16 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
 const NON_ASCII_DIGIT = /(?![0-9])\p{Nd}/gu
 const SPACES = /[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+/g
 // Arabic decimal/thousands separators and the various dash characters.
-const PUNCT_MAP: Record<string, string> = { '\u066b': '.', '\u066c': ',', '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2212': '-' }
+const PUNCT_MAP: Record<string, string> = {
+  '\u066b': '.',
+  '\u066c': ',',
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '-',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2212': '-',
+}
 const PUNCT = /[\u066b\u066c\u2010-\u2014\u2212]/g
 
 // Text that NFKC, digit folding, invisible-mark stripping and punctuation mapping cannot change, so the
@@ -69,7 +75,10 @@ export function normaliseText(raw: unknown): string {
   s = s.replace(INVISIBLE, '').replace(CONTROL, ' ').replace(/\r\n?/g, '\n')
   s = s.replace(NON_ASCII_DIGIT, toAsciiDigit)
   s = s.replace(PUNCT, mapPunct)
-  s = s.replace(SPACES, ' ').replace(/ ?\n[\s]*/g, '\n').trim()
+  s = s
+    .replace(SPACES, ' ')
+    .replace(/ ?\n[\s]*/g, '\n')
+    .trim()
   return s.length > MAX_SCAN ? s.slice(0, MAX_SCAN) : s
 }
 

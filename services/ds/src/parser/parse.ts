@@ -28,8 +28,19 @@ export function lowerSameLength(text: string): string {
 
 export function emptyResult(reason: RejectReason, confidence = 0): ParseResult {
   return {
-    isTransaction: false, type: null, amount: null, currency: null, merchant: null, accountLast4: null, balance: null,
-    occurredAt: null, channel: null, reference: null, confidence, rejectReason: reason, format: null,
+    isTransaction: false,
+    type: null,
+    amount: null,
+    currency: null,
+    merchant: null,
+    accountLast4: null,
+    balance: null,
+    occurredAt: null,
+    channel: null,
+    reference: null,
+    confidence,
+    rejectReason: reason,
+    format: null,
   }
 }
 
@@ -59,7 +70,10 @@ function countryOf(p: Prepared, inst: InstitutionFormat | null): CountryCode | n
   return countryOfPhoneSender(p.sender)
 }
 
-function patternFields(inst: InstitutionFormat | null, text: string): { id: string; groups: Record<string, string | undefined>; type?: TxnType; channel?: ParseResult['channel'] } | null {
+function patternFields(
+  inst: InstitutionFormat | null,
+  text: string,
+): { id: string; groups: Record<string, string | undefined>; type?: TxnType; channel?: ParseResult['channel'] } | null {
   for (const pat of inst?.patterns ?? []) {
     const m = pat.re.exec(text)
     if (m) return { id: pat.id, groups: m.groups ?? {}, type: pat.type, channel: pat.channel }
@@ -67,7 +81,8 @@ function patternFields(inst: InstitutionFormat | null, text: string): { id: stri
   return null
 }
 
-const NOT_TXN_DATE = /\b(?:due(?: on| by| date)?|by|before|till|until|expir\w*|valid(?: up ?to| till| until)?|vence(?: em| el)?|vencimento|from|period)\s?:?\s?$/
+const NOT_TXN_DATE =
+  /\b(?:due(?: on| by| date)?|by|before|till|until|expir\w*|valid(?: up ?to| till| until)?|vence(?: em| el)?|vencimento|from|period)\s?:?\s?$/
 
 function money(c: MoneyCandidate | null): string | null {
   return c === null ? null : formatAmount(c.value, c.currency)
@@ -82,7 +97,11 @@ export function parseBuiltin(p: Prepared): ParseResult {
   const cands = findMoney(text, lower, profile)
   const amount = pickAmount(cands)
 
-  const cls = classify(lower, amount !== null, cands.some((c) => c.role === 'amount'))
+  const cls = classify(
+    lower,
+    amount !== null,
+    cands.some((c) => c.role === 'amount'),
+  )
   if (cls.reason !== null) return emptyResult(cls.reason, cls.confidence)
   if (amount === null) return emptyResult('not_a_transaction')
 
@@ -94,7 +113,7 @@ export function parseBuiltin(p: Prepared): ParseResult {
   const masked = maskNonDirectional(lower)
   const evidence = detectType(masked, amount.start)
   const pattern = patternFields(inst, text)
-  let type: TxnType | null = pattern?.type ?? (amount.marker ?? (amount.negative ? 'debit' : evidence.type))
+  let type: TxnType | null = pattern?.type ?? amount.marker ?? (amount.negative ? 'debit' : evidence.type)
   const account = pattern?.groups.account ?? extractAccount(text, type)
   const spentAt = /^\s?(?:at|@)\s\S/.test(lower.slice(amount.end, amount.end + 6))
   // "£4.50 at Pret A Manger" names no channel but is a point-of-sale (card) spend.
@@ -127,14 +146,18 @@ export function parseBuiltin(p: Prepared): ParseResult {
   // Skip dates that are not when the money moved: due dates, validity/expiry and "by <date>" promises.
   const occurredAt =
     patternDate ??
-    findDates(text, dateCtx).find((d) => (d.end <= amount.start || d.start >= amount.end) && !NOT_TXN_DATE.test(lower.slice(Math.max(0, d.start - 24), d.start)))?.iso ??
+    findDates(text, dateCtx).find(
+      (d) => (d.end <= amount.start || d.start >= amount.end) && !NOT_TXN_DATE.test(lower.slice(Math.max(0, d.start - 24), d.start)),
+    )?.iso ??
     null
 
   // A cash withdrawal has no merchant; the "at SBI ATM S1AW000123" terminal id is not one.
   const merchantRaw =
     pattern?.groups.merchant !== undefined
-      ? cleanName(pattern.groups.merchant) ?? pattern.groups.merchant.trim()
-      : channel === 'atm' ? null : extractMerchant(text, type)
+      ? (cleanName(pattern.groups.merchant) ?? pattern.groups.merchant.trim())
+      : channel === 'atm'
+        ? null
+        : extractMerchant(text, type)
   const reference = pattern?.groups.ref ?? extractReference(text)
 
   let confidence: number

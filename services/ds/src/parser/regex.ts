@@ -15,5 +15,4 @@ export function execAll(re: RegExp, text: string, limit = 256): RegExpExecArray[
   return out
 }
 
-
 export { L } from './letters.js'

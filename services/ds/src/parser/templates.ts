@@ -43,15 +43,32 @@ export function parsePattern(pattern: unknown): Part[] | null {
   let ok = true
   for (let i = 0; i < pattern.length && ok; i++) {
     const ch = pattern[i]
-    if (ch === '{' && pattern[i + 1] === '{') { lit += '{'; i++; continue }
-    if (ch === '}' && pattern[i + 1] === '}') { lit += '}'; i++; continue }
-    if (ch === '}') { ok = false; break }
+    if (ch === '{' && pattern[i + 1] === '{') {
+      lit += '{'
+      i++
+      continue
+    }
+    if (ch === '}' && pattern[i + 1] === '}') {
+      lit += '}'
+      i++
+      continue
+    }
+    if (ch === '}') {
+      ok = false
+      break
+    }
     if (ch === '{') {
       const close = pattern.indexOf('}', i)
       const name = close > i ? pattern.slice(i + 1, close) : ''
-      if (!SLOT_FIELDS.has(name)) { ok = false; break }
+      if (!SLOT_FIELDS.has(name)) {
+        ok = false
+        break
+      }
       // Two slots with nothing between them cannot be told apart.
-      if (lit.length === 0 && parts.length > 0) { ok = false; break }
+      if (lit.length === 0 && parts.length > 0) {
+        ok = false
+        break
+      }
       if (lit.length > 0) parts.push({ lit })
       lit = ''
       parts.push({ slot: name as TemplateField })
@@ -241,7 +258,9 @@ export function buildTemplate(p: Prepared, values: Partial<Pick<ParseResult, Tem
   }
   if (values.occurredAt) {
     for (const o of [order, order === 'DMY' ? 'MDY' : 'DMY'] as const) {
-      const d = findDates(flat, { order: o, receivedAt: p.receivedAt }).find((x) => x.iso === values.occurredAt && !spans.some((s) => x.start < s.end && x.end > s.start))
+      const d = findDates(flat, { order: o, receivedAt: p.receivedAt }).find(
+        (x) => x.iso === values.occurredAt && !spans.some((s) => x.start < s.end && x.end > s.start),
+      )
       if (d) {
         spans.push({ field: 'occurredAt', start: d.start, end: d.end })
         break

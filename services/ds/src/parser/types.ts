@@ -7,15 +7,7 @@ import type { ChannelName } from '@expenses/events/contracts'
 export type Channel = ChannelName
 
 export type RejectReason =
-  | 'otp'
-  | 'promotion'
-  | 'loan_offer'
-  | 'payment_due_reminder'
-  | 'declined'
-  | 'mandate_setup'
-  | 'balance_enquiry'
-  | 'delivery'
-  | 'not_a_transaction'
+  'otp' | 'promotion' | 'loan_offer' | 'payment_due_reminder' | 'declined' | 'mandate_setup' | 'balance_enquiry' | 'delivery' | 'not_a_transaction'
 
 export type TxnType = 'debit' | 'credit'
 
@@ -52,16 +44,7 @@ export interface ParseResult {
 }
 
 /** The fields a user may correct and a template may fill. */
-export type TemplateField =
-  | 'type'
-  | 'amount'
-  | 'currency'
-  | 'merchant'
-  | 'accountLast4'
-  | 'balance'
-  | 'occurredAt'
-  | 'channel'
-  | 'reference'
+export type TemplateField = 'type' | 'amount' | 'currency' | 'merchant' | 'accountLast4' | 'balance' | 'occurredAt' | 'channel' | 'reference'
 
 export type CorrectedFields = Partial<Pick<ParseResult, TemplateField>>
 
@@ -96,26 +79,4 @@ export interface ParseOptions {
 }
 
 export type CountryCode =
-  | 'IN'
-  | 'US'
-  | 'GB'
-  | 'EU'
-  | 'DE'
-  | 'FR'
-  | 'NL'
-  | 'ES'
-  | 'IE'
-  | 'AE'
-  | 'SA'
-  | 'KE'
-  | 'NG'
-  | 'ZA'
-  | 'PH'
-  | 'SG'
-  | 'MY'
-  | 'ID'
-  | 'AU'
-  | 'CA'
-  | 'BR'
-  | 'JP'
-  | 'KR'
+  'IN' | 'US' | 'GB' | 'EU' | 'DE' | 'FR' | 'NL' | 'ES' | 'IE' | 'AE' | 'SA' | 'KE' | 'NG' | 'ZA' | 'PH' | 'SG' | 'MY' | 'ID' | 'AU' | 'CA' | 'BR' | 'JP' | 'KR'

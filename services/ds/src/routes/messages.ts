@@ -151,7 +151,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ messages: MessageStore; 
     '/messages/:id',
     {
       schema: {
-        summary: 'Correct what the parser read; teaches it this sender\'s layout for you',
+        summary: "Correct what the parser read; teaches it this sender's layout for you",
         description:
           'Marks the message parsed with the corrected values and publishes expense.parsed for it. expense-service keeps one expense per message: correcting a rejected or pending message creates its expense, and correcting a message that already produced one updates that expense (its category too, unless you chose the category yourself). A template for this sender is learned for you when the corrected values can be found in the text (templateLearned).',
         tags: ['messages'],

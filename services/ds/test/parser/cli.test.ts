@@ -21,7 +21,12 @@ function runCli(input: string): Promise<{ stdout: string; stderr: string; code: 
 
 t.test('parse-messages prints one JSON result per input line, in order, and survives bad lines', async (t) => {
   const lines = [
-    JSON.stringify({ id: 'a', sender: 'VM-HDFCBK', receivedAt: '2024-03-13T10:00:00Z', text: 'Rs.500.00 debited from a/c **1234 on 12-03-24 to VPA swiggy@icici(UPI Ref No 412345678901).' }),
+    JSON.stringify({
+      id: 'a',
+      sender: 'VM-HDFCBK',
+      receivedAt: '2024-03-13T10:00:00Z',
+      text: 'Rs.500.00 debited from a/c **1234 on 12-03-24 to VPA swiggy@icici(UPI Ref No 412345678901).',
+    }),
     'this is not json',
     JSON.stringify({ id: 'c', text: 'Your OTP is 123456' }),
     JSON.stringify({ id: 'd' }),
@@ -29,11 +34,25 @@ t.test('parse-messages prints one JSON result per input line, in order, and surv
   ]
   const { stdout, code } = await runCli(lines.join('\n') + '\n')
   t.equal(code, 0)
-  const out = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+  const out = stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
   t.equal(out.length, 5, 'only JSON lines on stdout, one per input')
   t.same(out[0], {
     id: 'a',
-    result: { isTransaction: true, type: 'debit', amount: '500.00', currency: 'INR', merchant: 'swiggy@icici', accountLast4: '1234', balance: null, occurredAt: '2024-03-12', channel: 'upi', reference: '412345678901' },
+    result: {
+      isTransaction: true,
+      type: 'debit',
+      amount: '500.00',
+      currency: 'INR',
+      merchant: 'swiggy@icici',
+      accountLast4: '1234',
+      balance: null,
+      occurredAt: '2024-03-12',
+      channel: 'upi',
+      reference: '412345678901',
+    },
   })
   t.same(out[1], { id: null, error: 'invalid JSON' })
   t.equal((out[2]?.result as Record<string, unknown>).isTransaction, false)

@@ -2,7 +2,8 @@ import t from 'tap'
 import { findDates } from '../../src/parser/dates.js'
 
 const at = (s: string) => new Date(s)
-const first = (text: string, order: 'DMY' | 'MDY' = 'DMY', received = '2024-03-13T10:00:00Z') => findDates(text, { order, receivedAt: at(received) })[0]?.iso ?? null
+const first = (text: string, order: 'DMY' | 'MDY' = 'DMY', received = '2024-03-13T10:00:00Z') =>
+  findDates(text, { order, receivedAt: at(received) })[0]?.iso ?? null
 
 t.test('numeric dates honour the country order unless a part is > 12', async (t) => {
   t.equal(first('on 03/04/24'), '2024-04-03')

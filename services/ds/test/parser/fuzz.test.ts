@@ -37,7 +37,45 @@ function timed(text: string, sender?: string): ParseResult {
   return r
 }
 
-const fragments = ['Rs.', 'INR ', '₹', '$', '€', '£', 'R', 'RM', 'Rp ', 'Ksh', 'debited', 'credited', 'from A/c XX', 'to VPA ', '@okicici', ' on ', '12-03-24', 'Avl Bal ', 'OTP ', 'UPI Ref No ', 'at ', 'card ending ', '1,23,456.78', '1.234,56', '1 234,56', '\n', ' ', ',', '.', '-', '*', 'X', '९', '٣', '\u200f', '\u200b', '🍔']
+const fragments = [
+  'Rs.',
+  'INR ',
+  '₹',
+  '$',
+  '€',
+  '£',
+  'R',
+  'RM',
+  'Rp ',
+  'Ksh',
+  'debited',
+  'credited',
+  'from A/c XX',
+  'to VPA ',
+  '@okicici',
+  ' on ',
+  '12-03-24',
+  'Avl Bal ',
+  'OTP ',
+  'UPI Ref No ',
+  'at ',
+  'card ending ',
+  '1,23,456.78',
+  '1.234,56',
+  '1 234,56',
+  '\n',
+  ' ',
+  ',',
+  '.',
+  '-',
+  '*',
+  'X',
+  '९',
+  '٣',
+  '\u200f',
+  '\u200b',
+  '🍔',
+]
 
 t.test('random strings never throw and keep the result shape', async (t) => {
   fc.assert(

@@ -15,7 +15,43 @@ t.test('the name look-up agrees with the format-by-format scan on every labelled
 
 t.test('the name look-up agrees with the scan on random mixes of bank names in any case', async (t) => {
   // Case-sensitive names (TD, ING, BCA, UBA, OVO, DANA, NAB, Chime…) next to look-alike words in other cases.
-  const words = ['HDFC Bank', 'hdfc bank', 'SBI', 'sbi', 'TD', 'td', 'Discover', 'discover', 'Chase', 'ING', 'ing', 'BDO', 'Pix', 'Nubank', 'M-PESA', 'FNB', 'fnb', 'BCA', 'bca', 'UBA', 'uba', 'OVO', 'ovo', 'DANA', 'dana', 'NAB', 'nab', 'Chime', 'chime', 'Bank of Baroda', '-BOB', 'Royal Bank', 'x', ' ', '\n']
+  const words = [
+    'HDFC Bank',
+    'hdfc bank',
+    'SBI',
+    'sbi',
+    'TD',
+    'td',
+    'Discover',
+    'discover',
+    'Chase',
+    'ING',
+    'ing',
+    'BDO',
+    'Pix',
+    'Nubank',
+    'M-PESA',
+    'FNB',
+    'fnb',
+    'BCA',
+    'bca',
+    'UBA',
+    'uba',
+    'OVO',
+    'ovo',
+    'DANA',
+    'dana',
+    'NAB',
+    'nab',
+    'Chime',
+    'chime',
+    'Bank of Baroda',
+    '-BOB',
+    'Royal Bank',
+    'x',
+    ' ',
+    '\n',
+  ]
   fc.assert(
     fc.property(fc.array(fc.constantFrom(...words), { maxLength: 10 }), fc.constantFrom(' ', ''), (parts, sep) => {
       const text = parts.join(sep)

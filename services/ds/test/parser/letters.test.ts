@@ -32,10 +32,17 @@ t.test('the letter class matches letters of every script we parse and nothing el
 
 t.test('execAll returns every match in order and leaves the regex reusable', async (t) => {
   const re = /\d+/g
-  t.same(execAll(re, 'a1 b22 c333').map((m) => m[0]), ['1', '22', '333'])
+  t.same(
+    execAll(re, 'a1 b22 c333').map((m) => m[0]),
+    ['1', '22', '333'],
+  )
   t.equal(re.lastIndex, 0)
   t.same(execAll(re, 'none'), [])
-  t.same(execAll(re, '9 8').map((m) => m.index), [0, 2], 'a second call starts from the beginning again')
+  t.same(
+    execAll(re, '9 8').map((m) => m.index),
+    [0, 2],
+    'a second call starts from the beginning again',
+  )
 })
 
 t.test('execAll terminates on zero-length matches and honours its limit', async (t) => {

@@ -43,7 +43,10 @@ t.test('a balance mentioned before the amount is not taken as the amount', async
   const r = parseMessage({ text: 'Avl Bal Rs 12,345.00 after debit of Rs 500.00 from A/c XX1234 on 12-03-24 at SWIGGY', sender: 'VM-HDFCBK' })
   t.equal(r.amount, '500.00')
   t.equal(r.balance, '12345.00')
-  const r2 = parseMessage({ text: 'Your available balance is INR 9,000.00. INR 250.00 was debited from A/c XX1234 for UPI txn to swiggy@icici', sender: 'AD-ICICIB' })
+  const r2 = parseMessage({
+    text: 'Your available balance is INR 9,000.00. INR 250.00 was debited from A/c XX1234 for UPI txn to swiggy@icici',
+    sender: 'AD-ICICIB',
+  })
   t.equal(r2.amount, '250.00')
   t.equal(r2.balance, '9000.00')
 })
@@ -68,19 +71,32 @@ t.test('an ISO code written after a dollar sum names the currency; without one t
   t.equal(parseMessage({ text: 'Compra por $1,020.50 en SORIANA con tu tarjeta *1122', sender: 'Chase' }).currency, 'USD')
   // A CR/DR marker after the sum is a direction, not a currency code.
   const marked = scanMoney('Acct *1234 $55.00 CR on 03/12')
-  t.same(marked.map((m) => [m.currency, m.marker]), [['$', 'credit']])
+  t.same(
+    marked.map((m) => [m.currency, m.marker]),
+    [['$', 'credit']],
+  )
 })
 
 t.test('currency symbols written after the number (yen, won, dong) count; a lone letter after it does not', async (t) => {
   const yen = parseMessage({ text: 'Card use 3,400円 at FAMILYMART' })
   t.same([yen.amount, yen.currency], ['3400', 'JPY'])
-  t.same(scanMoney('45,000원 일시불').map((m) => [m.raw, m.currency]), [['45,000', 'KRW']])
-  t.same(scanMoney('Thanh toan 250.000₫ tai CIRCLE K').map((m) => m.currency), ['VND'])
+  t.same(
+    scanMoney('45,000원 일시불').map((m) => [m.raw, m.currency]),
+    [['45,000', 'KRW']],
+  )
+  t.same(
+    scanMoney('Thanh toan 250.000₫ tai CIRCLE K').map((m) => m.currency),
+    ['VND'],
+  )
   t.same(scanMoney('Order 12 R ready, seat 4 P'), [])
 })
 
 t.test('a Korean or Japanese balance label marks the balance, not the amount', async (t) => {
-  const r = parseMessage({ text: '[Web발신]\n우리카드(4321)승인\n잔액 120,000원\n8,000원 일시불\n03/12 08:10 파리바게뜨', sender: '15885000', receivedAt: '2024-03-13T00:00:00Z' })
+  const r = parseMessage({
+    text: '[Web발신]\n우리카드(4321)승인\n잔액 120,000원\n8,000원 일시불\n03/12 08:10 파리바게뜨',
+    sender: '15885000',
+    receivedAt: '2024-03-13T00:00:00Z',
+  })
   t.same([r.amount, r.balance, r.currency], ['8000', '120000', 'KRW'])
 })
 

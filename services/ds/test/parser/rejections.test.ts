@@ -31,10 +31,7 @@ const cases: Record<RejectReason, string[]> = {
     'UPI AutoPay mandate of Rs 199 for Spotify has been successfully created on your account.',
     'Your standing instruction for Rs 5,000 to SIP MUTUAL FUND has been registered on card XX4455.',
   ],
-  balance_enquiry: [
-    'The available balance in your A/c XX1234 as on 12-03-24 is Rs 45,678.90.',
-    'Your account balance is $1,234.56 as of 03/12/2024.',
-  ],
+  balance_enquiry: ['The available balance in your A/c XX1234 as on 12-03-24 is Rs 45,678.90.', 'Your account balance is $1,234.56 as of 03/12/2024.'],
   delivery: [
     'Your Amazon order #403-1234567 with Rs 1,299 COD has been shipped. Track your package: amzn.in/t/abc',
     'Out for delivery: your parcel will be delivered today. Keep Rs 499 ready.',

@@ -6,9 +6,19 @@ const first = 'NB ALERT>> amt 1,250.00 gone frm acct ending 4321 | payee: FRESH 
 const next = 'NB ALERT>> amt 87.10 gone frm acct ending 4321 | payee: CITY PHARMACY LLP | dt 02.04.2024 | id NB90017'
 
 t.test('a template learned from one message parses the next message of the same format', async (t) => {
-  const tpl = learnTemplate({ text: first, sender: SENDER, receivedAt: '2024-03-11T12:00:00Z' }, {
-    type: 'debit', amount: '1250.00', currency: 'INR', merchant: 'FRESH MART', accountLast4: '4321', occurredAt: '2024-03-11', reference: 'NB88231', channel: 'netbanking',
-  })
+  const tpl = learnTemplate(
+    { text: first, sender: SENDER, receivedAt: '2024-03-11T12:00:00Z' },
+    {
+      type: 'debit',
+      amount: '1250.00',
+      currency: 'INR',
+      merchant: 'FRESH MART',
+      accountLast4: '4321',
+      occurredAt: '2024-03-11',
+      reference: 'NB88231',
+      channel: 'netbanking',
+    },
+  )
   t.ok(tpl, 'template learned')
   if (!tpl) return
   t.equal(tpl.sender, 'NEWBNK')
@@ -24,7 +34,10 @@ t.test('a template learned from one message parses the next message of the same 
 })
 
 t.test('a template never applies to another sender or another format', async (t) => {
-  const tpl = learnTemplate({ text: first, sender: SENDER, receivedAt: '2024-03-11T12:00:00Z' }, { type: 'debit', amount: '1250.00', currency: 'INR', merchant: 'FRESH MART' })
+  const tpl = learnTemplate(
+    { text: first, sender: SENDER, receivedAt: '2024-03-11T12:00:00Z' },
+    { type: 'debit', amount: '1250.00', currency: 'INR', merchant: 'FRESH MART' },
+  )
   if (!tpl) return t.fail('template learned')
   const other = parseMessage({ text: next, sender: 'VM-OTHERB', receivedAt: '2024-04-02T12:00:00Z' }, { templates: [tpl] })
   t.not(other.format, `user:${tpl.id}`)
@@ -57,7 +70,10 @@ t.test('hostile or malformed templates never throw, hang or match', async (t) =>
     const r = parseMessage({ text: next, sender: SENDER }, { templates: [h as UserTemplate] })
     t.notMatch(r.format ?? '', /^user:/, 'hostile template does not match')
   }
-  const many = Array.from({ length: 5000 }, (_, i) => ({ ...base, pattern: `nb alert>> ${'x'.repeat(i % 50)}{amount} gone` , fields: { amount: { slot: true } } }) as UserTemplate)
+  const many = Array.from(
+    { length: 5000 },
+    (_, i) => ({ ...base, pattern: `nb alert>> ${'x'.repeat(i % 50)}{amount} gone`, fields: { amount: { slot: true } } }) as UserTemplate,
+  )
   parseMessage({ text: 'NB ALERT>> ' + '1,'.repeat(5000), sender: SENDER }, { templates: many })
   const ms = Number(process.hrtime.bigint() - start) / 1e6
   t.ok(ms < 500, `hostile templates handled in ${ms.toFixed(1)} ms`)

@@ -7,7 +7,11 @@ const { app, db, as } = await buildTestApp(t)
 
 function messages(n: number, at = '2024-03-13T10:00:00Z') {
   const tag = randomUUID().slice(0, 8)
-  return Array.from({ length: n }, (_, i) => ({ text: `Rs.${100 + i}.00 debited from a/c **1234 to VPA shop${i}@okaxis ${tag}`, sender: 'VM-HDFCBK', receivedAt: at }))
+  return Array.from({ length: n }, (_, i) => ({
+    text: `Rs.${100 + i}.00 debited from a/c **1234 to VPA shop${i}@okaxis ${tag}`,
+    sender: 'VM-HDFCBK',
+    receivedAt: at,
+  }))
 }
 
 async function outboxCount(userId: string) {
@@ -29,7 +33,10 @@ t.test('a batch of new messages answers 202 with one pending result per item, in
   const body = res.json()
   t.equal(body.accepted, 20)
   t.equal(body.duplicates, 0)
-  t.same(body.results.map((r: { index: number }) => r.index), [...Array(20).keys()])
+  t.same(
+    body.results.map((r: { index: number }) => r.index),
+    [...Array(20).keys()],
+  )
   for (const [i, r] of body.results.entries()) {
     t.match(r, { messageId: /^[0-9a-f-]{36}$/, status: 'pending', duplicate: false })
     const row = await db.bankMessage.findUniqueOrThrow({ where: { id: r.messageId } })
@@ -58,9 +65,17 @@ t.test('a batch of 50 with repeats inside it and of earlier posts answers 207 an
   t.equal(body.accepted, 40)
   t.equal(body.duplicates, 10)
   const earlierIds = [firstPost.json().messageId, ...earlierBatch.json().results.map((r: { messageId: string }) => r.messageId)]
-  t.same(body.results.slice(20, 25).map((r: { messageId: string }) => r.messageId), earlierIds, 'already stored items answer with their stored ids')
+  t.same(
+    body.results.slice(20, 25).map((r: { messageId: string }) => r.messageId),
+    earlierIds,
+    'already stored items answer with their stored ids',
+  )
   t.ok(body.results.slice(20, 25).every((r: { duplicate: boolean }) => r.duplicate))
-  t.same(body.results.slice(45).map((r: { messageId: string }) => r.messageId), body.results.slice(0, 5).map((r: { messageId: string }) => r.messageId), 'repeats within the batch share the first occurrence\'s id')
+  t.same(
+    body.results.slice(45).map((r: { messageId: string }) => r.messageId),
+    body.results.slice(0, 5).map((r: { messageId: string }) => r.messageId),
+    "repeats within the batch share the first occurrence's id",
+  )
   t.ok(body.results.slice(45).every((r: { duplicate: boolean }) => r.duplicate))
   t.ok(body.results.slice(0, 20).every((r: { duplicate: boolean }) => !r.duplicate))
   t.equal(await db.bankMessage.count({ where: { userId } }), 45)
@@ -101,8 +116,14 @@ t.test('a batch with invalid items answers 400 listing every bad index, and stor
   t.same(body.invalidIndexes, [2, 4, 7, 9])
   const paths = body.errors.map((e: { path: string }) => e.path)
   t.ok(paths.includes('body.messages.2.text'), 'blank text')
-  t.ok(paths.some((p: string) => p.startsWith('body.messages.4.receivedAt')), 'bad date')
-  t.ok(paths.some((p: string) => p.startsWith('body.messages.7')), 'unknown field')
+  t.ok(
+    paths.some((p: string) => p.startsWith('body.messages.4.receivedAt')),
+    'bad date',
+  )
+  t.ok(
+    paths.some((p: string) => p.startsWith('body.messages.7')),
+    'unknown field',
+  )
   t.ok(paths.includes('body.messages.9.text'), 'too long')
   t.equal(await db.bankMessage.count({ where: { userId } }), 0)
   t.equal(await outboxCount(userId), 0)
@@ -129,8 +150,10 @@ t.test('the same batch posted twice at once stores each message once', async (t)
   const items = messages(30)
   const [a, b] = await Promise.all([0, 1].map(() => app.inject({ method: 'POST', url, headers, payload: { messages: items } })))
   t.same([a?.statusCode, b?.statusCode].sort(), [202, 207])
-  t.same(a?.json().results.map((r: { messageId: string }) => r.messageId), b?.json().results.map((r: { messageId: string }) => r.messageId))
+  t.same(
+    a?.json().results.map((r: { messageId: string }) => r.messageId),
+    b?.json().results.map((r: { messageId: string }) => r.messageId),
+  )
   t.equal(await db.bankMessage.count({ where: { userId } }), 30)
   t.equal(await outboxCount(userId), 30)
 })
-

@@ -11,7 +11,8 @@ import { buildTestApp, outboxFor, PREFIX, settled, silent, startWorker } from '.
 const { app, db, as, config } = await buildTestApp(t)
 const { kafka } = await startWorker(t, db, config)
 
-const zeta = (amount: string, merchant: string, left: string, code: string) => `ZETA WALLET: you paid ${amount} to ${merchant}. Wallet left ${left}. Code ${code}`
+const zeta = (amount: string, merchant: string, left: string, code: string) =>
+  `ZETA WALLET: you paid ${amount} to ${merchant}. Wallet left ${left}. Code ${code}`
 
 async function post(userId: string, text: string, sender: string | null, receivedAt = new Date().toISOString()) {
   const res = await app.inject({ method: 'POST', url: `${PREFIX}/messages`, headers: as(userId), payload: { text, sender, receivedAt } })
@@ -29,56 +30,78 @@ async function storedPending(userId: string, text: string, sender: string | null
   return row.id
 }
 
-t.test('correcting a rejected message publishes expense.parsed, learns a template, and the next message in that format parses for that user only', async (t) => {
-  const userId = randomUUID()
-  const sender = `ZETA${randomUUID().slice(0, 4).toUpperCase()}`
-  const parsedFrom = await topicEndOffsets(kafka, topics.expenseParsed.name)
+t.test(
+  'correcting a rejected message publishes expense.parsed, learns a template, and the next message in that format parses for that user only',
+  async (t) => {
+    const userId = randomUUID()
+    const sender = `ZETA${randomUUID().slice(0, 4).toUpperCase()}`
+    const parsedFrom = await topicEndOffsets(kafka, topics.expenseParsed.name)
 
-  const first = await post(userId, zeta('42.50', 'Corner Cafe', '100.00', 'QX12'), sender, '2024-03-13T10:00:00Z')
-  const rejected = await settled(db, first)
-  t.equal(rejected.status, 'rejected', 'the built-in parser does not know this wallet')
+    const first = await post(userId, zeta('42.50', 'Corner Cafe', '100.00', 'QX12'), sender, '2024-03-13T10:00:00Z')
+    const rejected = await settled(db, first)
+    t.equal(rejected.status, 'rejected', 'the built-in parser does not know this wallet')
 
-  const res = await patch(userId, first, { type: 'debit', amount: '42.50', currency: 'usd', merchant: 'Corner Cafe', balance: '100.00', reference: 'QX12' })
-  t.equal(res.statusCode, 200)
-  t.match(res.json(), {
-    messageId: first,
-    status: 'parsed',
-    reason: null,
-    templateLearned: true,
-    correctedAt: /^\d{4}-/,
-    correction: { type: 'debit', amount: '42.50', currency: 'USD', merchant: 'Corner Cafe' },
-    result: { isTransaction: true, type: 'debit', amount: '42.50', currency: 'USD', merchant: 'Corner Cafe', balance: '100.00', confidence: 1, format: 'user_correction' },
-  })
-  const templates = await db.userTemplate.findMany({ where: { userId } })
-  t.equal(templates.length, 1)
-  t.equal(templates[0]?.sender, sender)
-  t.match(templates[0]?.template, { sender, pattern: /\{amount\}/ })
+    const res = await patch(userId, first, { type: 'debit', amount: '42.50', currency: 'usd', merchant: 'Corner Cafe', balance: '100.00', reference: 'QX12' })
+    t.equal(res.statusCode, 200)
+    t.match(res.json(), {
+      messageId: first,
+      status: 'parsed',
+      reason: null,
+      templateLearned: true,
+      correctedAt: /^\d{4}-/,
+      correction: { type: 'debit', amount: '42.50', currency: 'USD', merchant: 'Corner Cafe' },
+      result: {
+        isTransaction: true,
+        type: 'debit',
+        amount: '42.50',
+        currency: 'USD',
+        merchant: 'Corner Cafe',
+        balance: '100.00',
+        confidence: 1,
+        format: 'user_correction',
+      },
+    })
+    const templates = await db.userTemplate.findMany({ where: { userId } })
+    t.equal(templates.length, 1)
+    t.equal(templates[0]?.sender, sender)
+    t.match(templates[0]?.template, { sender, pattern: /\{amount\}/ })
 
-  // The next message in the same format, from the same sender, for the same user: parsed by the template.
-  const second = await post(userId, zeta('13.10', 'Book Nook', '86.90', 'QX13'), sender)
-  const parsed = await settled(db, second)
-  t.equal(parsed.status, 'parsed')
-  t.match(parsed.result, { amount: '13.10', currency: 'USD', merchant: 'Book Nook', balance: '86.90', reference: 'QX13', format: /^user:/ })
-  t.equal((await db.userTemplate.findFirstOrThrow({ where: { userId } })).hits, 1, 'the template use is counted')
+    // The next message in the same format, from the same sender, for the same user: parsed by the template.
+    const second = await post(userId, zeta('13.10', 'Book Nook', '86.90', 'QX13'), sender)
+    const parsed = await settled(db, second)
+    t.equal(parsed.status, 'parsed')
+    t.match(parsed.result, { amount: '13.10', currency: 'USD', merchant: 'Book Nook', balance: '86.90', reference: 'QX13', format: /^user:/ })
+    t.equal((await db.userTemplate.findFirstOrThrow({ where: { userId } })).hits, 1, 'the template use is counted')
 
-  // Another user, same sender and format: the first user's template does not apply.
-  const otherUser = randomUUID()
-  const others = await post(otherUser, zeta('13.10', 'Book Nook', '86.90', 'QX14'), sender)
-  t.equal((await settled(db, others)).status, 'rejected')
-  // Same user, same format, another sender: does not apply either.
-  const otherSender = await post(userId, zeta('13.10', 'Book Nook', '86.90', 'QX15'), 'SOMEBANK')
-  t.equal((await settled(db, otherSender)).status, 'rejected')
+    // Another user, same sender and format: the first user's template does not apply.
+    const otherUser = randomUUID()
+    const others = await post(otherUser, zeta('13.10', 'Book Nook', '86.90', 'QX14'), sender)
+    t.equal((await settled(db, others)).status, 'rejected')
+    // Same user, same format, another sender: does not apply either.
+    const otherSender = await post(userId, zeta('13.10', 'Book Nook', '86.90', 'QX15'), 'SOMEBANK')
+    t.equal((await settled(db, otherSender)).status, 'rejected')
 
-  const events = await readTopic(kafka, topics.expenseParsed.name, {
-    from: parsedFrom,
-    until: (ms) => ms.filter((m) => [first, second].includes(JSON.parse(m.value ?? '{}').messageId)).length >= 2,
-    durationMs: 20_000,
-  })
-  const corrected = events.map((m) => JSON.parse(m.value ?? '{}')).find((e) => e.messageId === first)
-  t.match(corrected, { userId, type: 'debit', amount: '42.50', currency: 'USD', merchant: 'Corner Cafe', balance: '100.00', reference: 'QX12', confidence: 1, occurredAt: '2024-03-13T10:00:00.000Z' })
-  const learned = events.map((m) => JSON.parse(m.value ?? '{}')).find((e) => e.messageId === second)
-  t.match(learned, { userId, amount: '13.10', currency: 'USD', merchant: 'Book Nook' })
-})
+    const events = await readTopic(kafka, topics.expenseParsed.name, {
+      from: parsedFrom,
+      until: (ms) => ms.filter((m) => [first, second].includes(JSON.parse(m.value ?? '{}').messageId)).length >= 2,
+      durationMs: 20_000,
+    })
+    const corrected = events.map((m) => JSON.parse(m.value ?? '{}')).find((e) => e.messageId === first)
+    t.match(corrected, {
+      userId,
+      type: 'debit',
+      amount: '42.50',
+      currency: 'USD',
+      merchant: 'Corner Cafe',
+      balance: '100.00',
+      reference: 'QX12',
+      confidence: 1,
+      occurredAt: '2024-03-13T10:00:00.000Z',
+    })
+    const learned = events.map((m) => JSON.parse(m.value ?? '{}')).find((e) => e.messageId === second)
+    t.match(learned, { userId, amount: '13.10', currency: 'USD', merchant: 'Book Nook' })
+  },
+)
 
 t.test('correcting an incomplete message (no currency) with just the currency makes the expense and teaches the sender', async (t) => {
   const userId = randomUUID()
@@ -97,7 +120,7 @@ t.test('correcting an incomplete message (no currency) with just the currency ma
   t.equal((await settled(db, next)).status, 'parsed')
 })
 
-t.test('a broken template never breaks parsing of other senders, other users, or the same sender\'s good templates', async (t) => {
+t.test("a broken template never breaks parsing of other senders, other users, or the same sender's good templates", async (t) => {
   const userId = randomUUID()
   const sender = `ZETA${randomUUID().slice(0, 4).toUpperCase()}`
   const first = await post(userId, zeta('42.50', 'Corner Cafe', '100.00', 'QX12'), sender)
@@ -113,7 +136,9 @@ t.test('a broken template never breaks parsing of other senders, other users, or
   ]
   for (const [i, template] of junk.entries()) {
     const s = typeof template === 'object' ? template.sender : sender
-    await db.userTemplate.create({ data: { id: randomUUID(), userId, sender: s, templateKey: `junk_${i}`, template: template as object, learnedAt: new Date(Date.now() + 60_000) } })
+    await db.userTemplate.create({
+      data: { id: randomUUID(), userId, sender: s, templateKey: `junk_${i}`, template: template as object, learnedAt: new Date(Date.now() + 60_000) },
+    })
   }
 
   // Numbers outside the template's slots must keep their digit count (the balance was not corrected here).
@@ -142,7 +167,11 @@ t.test('correcting a pending message settles it; the worker then leaves it alone
   const row = await db.bankMessage.findUniqueOrThrow({ where: { id } })
   t.equal(row.status, 'parsed')
   t.match(row.result, { format: 'user_correction', currency: 'EUR' })
-  t.same((await outboxFor(db, id)).map((e) => e.topic), ['expense.parsed.v1'], 'only the correction\'s event')
+  t.same(
+    (await outboxFor(db, id)).map((e) => e.topic),
+    ['expense.parsed.v1'],
+    "only the correction's event",
+  )
 })
 
 t.test('correcting an already parsed message re-publishes expense.parsed with a new eventId, marked as a correction', async (t) => {
@@ -184,7 +213,7 @@ t.test('a correction that still lacks type, amount or currency answers 400 incom
   t.equal((await outboxFor(db, id)).length, 0)
 })
 
-t.test('PATCH validation: unknown fields, empty body, bad values answer 400; another user\'s message 404; no token 401', async (t) => {
+t.test("PATCH validation: unknown fields, empty body, bad values answer 400; another user's message 404; no token 401", async (t) => {
   const userId = randomUUID()
   const id = await storedPending(userId, 'Paid 5.00 to X', 'SOMEONE')
   const bad: unknown[] = [

@@ -10,7 +10,11 @@ t.test('POST /parse returns the parse result and what the message would become',
     method: 'POST',
     url,
     headers: as(),
-    payload: { text: 'Rs.1,250.00 debited from a/c **1234 on 13-03-24 to VPA freshmart@okaxis (UPI Ref No 407312345678).', sender: 'VM-HDFCBK', receivedAt: '2024-03-13T10:00:00Z' },
+    payload: {
+      text: 'Rs.1,250.00 debited from a/c **1234 on 13-03-24 to VPA freshmart@okaxis (UPI Ref No 407312345678).',
+      sender: 'VM-HDFCBK',
+      receivedAt: '2024-03-13T10:00:00Z',
+    },
   })
   t.equal(res.statusCode, 200)
   t.match(res.json(), {
@@ -31,13 +35,23 @@ t.test('POST /parse returns the parse result and what the message would become',
 })
 
 t.test('POST /parse on an OTP says it would be rejected, and why', async (t) => {
-  const res = await app.inject({ method: 'POST', url, headers: as(), payload: { text: '123456 is your OTP for txn of Rs 500 at AMAZON. Valid for 10 mins. Do not share.', sender: 'VM-HDFCBK' } })
+  const res = await app.inject({
+    method: 'POST',
+    url,
+    headers: as(),
+    payload: { text: '123456 is your OTP for txn of Rs 500 at AMAZON. Valid for 10 mins. Do not share.', sender: 'VM-HDFCBK' },
+  })
   t.equal(res.statusCode, 200)
   t.match(res.json(), { isTransaction: false, rejectReason: 'otp', status: 'rejected', reason: 'otp' })
 })
 
 t.test('POST /parse on a transaction without a currency says it would be rejected as incomplete', async (t) => {
-  const res = await app.inject({ method: 'POST', url, headers: as(), payload: { text: 'Acct XX123 debited with 1,500.00 on 12-Mar-24 towards Zomato', sender: 'ABCDEF' } })
+  const res = await app.inject({
+    method: 'POST',
+    url,
+    headers: as(),
+    payload: { text: 'Acct XX123 debited with 1,500.00 on 12-Mar-24 towards Zomato', sender: 'ABCDEF' },
+  })
   t.match(res.json(), { isTransaction: true, amount: '1500.00', currency: null, status: 'rejected', reason: 'incomplete' })
 })
 

@@ -34,13 +34,27 @@ t.test('GET /messages/:id returns the stored message with its status and no resu
 t.test('GET shows the outcome once the message is settled', async (t) => {
   const userId = randomUUID()
   const id = await post(userId, unique('123456 is your OTP'), '2024-03-13T10:00:00Z')
-  const result = { isTransaction: false, type: null, amount: null, currency: null, merchant: null, accountLast4: null, balance: null, occurredAt: null, channel: null, reference: null, confidence: 0.9, rejectReason: 'otp', format: null }
+  const result = {
+    isTransaction: false,
+    type: null,
+    amount: null,
+    currency: null,
+    merchant: null,
+    accountLast4: null,
+    balance: null,
+    occurredAt: null,
+    channel: null,
+    reference: null,
+    confidence: 0.9,
+    rejectReason: 'otp',
+    format: null,
+  }
   await db.bankMessage.update({ where: { id }, data: { status: 'rejected', reason: 'otp', result, parsedAt: new Date() } })
   const res = await app.inject({ method: 'GET', url: `${PREFIX}/messages/${id}`, headers: as(userId) })
   t.match(res.json(), { status: 'rejected', reason: 'otp', result: { rejectReason: 'otp', isTransaction: false }, parsedAt: /^\d{4}-/ })
 })
 
-t.test('another user\'s message, and an unknown id, answer 404 without telling them apart', async (t) => {
+t.test("another user's message, and an unknown id, answer 404 without telling them apart", async (t) => {
   const owner = randomUUID()
   const id = await post(owner, unique('Rs.500 debited'), '2024-03-13T10:00:00Z')
   const other = await app.inject({ method: 'GET', url: `${PREFIX}/messages/${id}`, headers: as() })
@@ -62,7 +76,7 @@ t.test('a malformed id answers 400, no token 401', async (t) => {
   t.equal(anonList.statusCode, 401)
 })
 
-t.test('GET /messages lists only the caller\'s messages, newest received first, in pages', async (t) => {
+t.test("GET /messages lists only the caller's messages, newest received first, in pages", async (t) => {
   const userId = randomUUID()
   const ids: string[] = []
   for (let i = 0; i < 5; i++) ids.push(await post(userId, unique(`Rs.${i} debited`), `2024-03-1${i}T10:00:00Z`))
@@ -70,12 +84,21 @@ t.test('GET /messages lists only the caller\'s messages, newest received first, 
 
   const first = await app.inject({ method: 'GET', url: `${PREFIX}/messages?limit=2`, headers: as(userId) })
   t.equal(first.statusCode, 200)
-  t.same(first.json().items.map((m: { messageId: string }) => m.messageId), [ids[4], ids[3]])
+  t.same(
+    first.json().items.map((m: { messageId: string }) => m.messageId),
+    [ids[4], ids[3]],
+  )
   t.type(first.json().nextCursor, 'string')
   const second = await app.inject({ method: 'GET', url: `${PREFIX}/messages?limit=2&cursor=${first.json().nextCursor}`, headers: as(userId) })
-  t.same(second.json().items.map((m: { messageId: string }) => m.messageId), [ids[2], ids[1]])
+  t.same(
+    second.json().items.map((m: { messageId: string }) => m.messageId),
+    [ids[2], ids[1]],
+  )
   const third = await app.inject({ method: 'GET', url: `${PREFIX}/messages?limit=2&cursor=${second.json().nextCursor}`, headers: as(userId) })
-  t.same(third.json().items.map((m: { messageId: string }) => m.messageId), [ids[0]])
+  t.same(
+    third.json().items.map((m: { messageId: string }) => m.messageId),
+    [ids[0]],
+  )
   t.equal(third.json().nextCursor, null)
 })
 
@@ -85,9 +108,15 @@ t.test('GET /messages?status= filters by status; bad filters, limits and cursors
   const b = await post(userId, unique('Rs.2 debited'), '2024-03-11T10:00:00Z')
   await db.bankMessage.update({ where: { id: a }, data: { status: 'rejected', reason: 'otp' } })
   const rejected = await app.inject({ method: 'GET', url: `${PREFIX}/messages?status=rejected`, headers: as(userId) })
-  t.same(rejected.json().items.map((m: { messageId: string }) => m.messageId), [a])
+  t.same(
+    rejected.json().items.map((m: { messageId: string }) => m.messageId),
+    [a],
+  )
   const pending = await app.inject({ method: 'GET', url: `${PREFIX}/messages?status=pending`, headers: as(userId) })
-  t.same(pending.json().items.map((m: { messageId: string }) => m.messageId), [b])
+  t.same(
+    pending.json().items.map((m: { messageId: string }) => m.messageId),
+    [b],
+  )
   for (const query of ['status=done', 'limit=0', 'limit=101', 'limit=abc', 'cursor=garbage', 'sort=asc']) {
     const res = await app.inject({ method: 'GET', url: `${PREFIX}/messages?${query}`, headers: as(userId) })
     t.equal(res.statusCode, 400, query)

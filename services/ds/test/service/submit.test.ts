@@ -21,7 +21,14 @@ t.test('a new message answers 202 pending, is stored, and writes one bank-messag
   t.equal(events.length, 1)
   t.equal(events[0]?.topic, 'bank-message.received.v1')
   t.equal(events[0]?.key, userId)
-  t.match(events[0]?.payload, { userId, messageId: body.messageId, text, sender: 'VM-HDFCBK', receivedAt: '2024-03-13T04:30:00.000Z', eventId: /^[0-9a-f-]{36}$/ })
+  t.match(events[0]?.payload, {
+    userId,
+    messageId: body.messageId,
+    text,
+    sender: 'VM-HDFCBK',
+    receivedAt: '2024-03-13T04:30:00.000Z',
+    eventId: /^[0-9a-f-]{36}$/,
+  })
 })
 
 t.test('receivedAt defaults to now and the text is stored trimmed', async (t) => {
@@ -52,7 +59,7 @@ t.test('posting the same text, sender and receivedAt again answers 200 with the 
   t.equal((await outboxFor(db, messageId)).length, 1)
 })
 
-t.test('a duplicate reports the message\'s current status', async (t) => {
+t.test("a duplicate reports the message's current status", async (t) => {
   const headers = as()
   const payload = { text: hdfc(), receivedAt: '2024-03-13T10:00:00Z' }
   const { messageId } = (await app.inject({ method: 'POST', url, headers, payload })).json()
@@ -79,7 +86,7 @@ t.test('a different receivedAt, a different sender or a different user makes a n
   t.equal(ids.size, 4)
 })
 
-t.test('concurrent identical posts store one row and one event; every loser answers 200 with the winner\'s id', async (t) => {
+t.test("concurrent identical posts store one row and one event; every loser answers 200 with the winner's id", async (t) => {
   const headers = as()
   const payload = { text: hdfc(), sender: 'VM-HDFCBK', receivedAt: '2024-03-13T10:00:00Z' }
   const responses = await Promise.all(Array.from({ length: 12 }, () => app.inject({ method: 'POST', url, headers, payload })))

@@ -77,20 +77,33 @@ t.test('an OTP message is rejected with its reason and publishes bank-message.re
   const row = await settled(db, messageId)
   t.equal(row.status, 'rejected')
   t.equal(row.reason, 'otp')
-  const events = (await readTopic(kafka, topics.bankMessageRejected.name, { from: rejectedFrom, until: (ms) => ms.some(forMessage(messageId)), durationMs: 20_000 })).filter(forMessage(messageId))
+  const events = (
+    await readTopic(kafka, topics.bankMessageRejected.name, { from: rejectedFrom, until: (ms) => ms.some(forMessage(messageId)), durationMs: 20_000 })
+  ).filter(forMessage(messageId))
   t.equal(events.length, 1)
   t.match(JSON.parse(events[0]?.value ?? '{}'), { userId, messageId, reason: 'otp', eventId: /^[0-9a-f-]{36}$/ })
-  t.same((await outboxFor(db, messageId)).map((e) => e.topic), ['bank-message.received.v1', 'bank-message.rejected.v1'], 'no expense.parsed for it')
+  t.same(
+    (await outboxFor(db, messageId)).map((e) => e.topic),
+    ['bank-message.received.v1', 'bank-message.rejected.v1'],
+    'no expense.parsed for it',
+  )
 })
 
 t.test('a transaction without a currency is rejected as incomplete, keeping the partial result for correction', async (t) => {
   const userId = randomUUID()
-  const messageId = await post(userId, { text: unique('Acct XX123 debited with 1,500.00 on 12-Mar-24 towards Zomato'), sender: 'ABCDEF', receivedAt: '2024-03-13T10:00:00Z' })
+  const messageId = await post(userId, {
+    text: unique('Acct XX123 debited with 1,500.00 on 12-Mar-24 towards Zomato'),
+    sender: 'ABCDEF',
+    receivedAt: '2024-03-13T10:00:00Z',
+  })
   const row = await settled(db, messageId)
   t.equal(row.status, 'rejected')
   t.equal(row.reason, 'incomplete')
   t.match(row.result, { isTransaction: true, amount: '1500.00', currency: null, merchant: 'Zomato' })
-  t.same((await outboxFor(db, messageId)).map((e) => e.topic), ['bank-message.received.v1', 'bank-message.rejected.v1'])
+  t.same(
+    (await outboxFor(db, messageId)).map((e) => e.topic),
+    ['bank-message.received.v1', 'bank-message.rejected.v1'],
+  )
 })
 
 t.test('a poison message on bank-message.received.v1 goes to the DLQ and the next message is still processed', async (t) => {
@@ -108,7 +121,15 @@ t.test('a poison message on bank-message.received.v1 goes to the DLQ and the nex
       // The contract, but for a message that was never stored.
       {
         key: marker,
-        value: JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), userId: randomUUID(), messageId: marker, text: 'x', sender: null, receivedAt: new Date().toISOString() }),
+        value: JSON.stringify({
+          eventId: randomUUID(),
+          occurredAt: new Date().toISOString(),
+          userId: randomUUID(),
+          messageId: marker,
+          text: 'x',
+          sender: null,
+          receivedAt: new Date().toISOString(),
+        }),
       },
     ],
   })
@@ -128,7 +149,9 @@ t.test('the same bank-message.received event delivered twice settles the message
   const messageId = await post(userId, { text: unique('You spent USD 3.50 at CORNER DELI with card ending 4421'), sender: 'CHASE' })
   await settled(db, messageId)
   const [received] = await outboxFor(db, messageId)
-  await waitFor(async () => (await db.outboxEvent.findUnique({ where: { id: received?.id ?? 0n } }))?.publishedAt, { what: 'the received event to be published' })
+  await waitFor(async () => (await db.outboxEvent.findUnique({ where: { id: received?.id ?? 0n } }))?.publishedAt, {
+    what: 'the received event to be published',
+  })
   const producer = kafka.producer()
   await producer.connect()
   await producer.send({ topic: topics.bankMessageReceived.name, messages: [{ key: userId, value: JSON.stringify(received?.payload) }] })
@@ -136,7 +159,11 @@ t.test('the same bank-message.received event delivered twice settles the message
   // Then a fresh message: once it is settled the redelivered one was handled before it (same key, same partition).
   const next = await post(userId, { text: unique('You spent USD 1.00 at KIOSK with card ending 4421'), sender: 'CHASE' })
   await settled(db, next)
-  t.same((await outboxFor(db, messageId)).map((e) => e.topic), ['bank-message.received.v1', 'expense.parsed.v1'], 'one outcome event')
+  t.same(
+    (await outboxFor(db, messageId)).map((e) => e.topic),
+    ['bank-message.received.v1', 'expense.parsed.v1'],
+    'one outcome event',
+  )
 })
 
 t.test('a batch of messages is settled in a few transactions, each message once with its own outcome event', async (t) => {

@@ -1,17 +1,5 @@
 /** The fixed list of expense categories. Clients may rely on it; adding one is an API change. */
-export const CATEGORIES = [
-  'food',
-  'groceries',
-  'transport',
-  'shopping',
-  'bills',
-  'entertainment',
-  'health',
-  'travel',
-  'transfers',
-  'income',
-  'other',
-] as const
+export const CATEGORIES = ['food', 'groceries', 'transport', 'shopping', 'bills', 'entertainment', 'health', 'travel', 'transfers', 'income', 'other'] as const
 
 export type Category = (typeof CATEGORIES)[number]
 

@@ -36,11 +36,7 @@ const VPA = /^([a-z0-9._-]+)@[a-z0-9.-]+$/
  */
 export function normaliseMerchant(merchant: string | null | undefined): string | null {
   if (!merchant) return null
-  let text = merchant
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .trim()
+  let text = merchant.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().trim()
   const vpa = VPA.exec(text)
   if (vpa) {
     const local = vpa[1] ?? ''

@@ -60,10 +60,27 @@ export interface ListQuery extends FilterQuery {
 /** Every column of expenses under its Prisma field name, so raw rows are ExpenseRow. */
 const EXPENSE_COLUMNS = Prisma.raw(
   [
-    'id', 'user_id AS "userId"', 'type', 'amount', 'currency', 'merchant', 'merchant_key AS "merchantKey"', 'category',
-    'category_source AS "categorySource"', 'occurred_at AS "occurredAt"', 'received_at AS "receivedAt"', 'source',
-    'message_id AS "messageId"', 'note', 'account_last4 AS "accountLast4"', 'channel', 'reference',
-    'idempotency_key AS "idempotencyKey"', 'request_hash AS "requestHash"', 'created_at AS "createdAt"', 'updated_at AS "updatedAt"',
+    'id',
+    'user_id AS "userId"',
+    'type',
+    'amount',
+    'currency',
+    'merchant',
+    'merchant_key AS "merchantKey"',
+    'category',
+    'category_source AS "categorySource"',
+    'occurred_at AS "occurredAt"',
+    'received_at AS "receivedAt"',
+    'source',
+    'message_id AS "messageId"',
+    'note',
+    'account_last4 AS "accountLast4"',
+    'channel',
+    'reference',
+    'idempotency_key AS "idempotencyKey"',
+    'request_hash AS "requestHash"',
+    'created_at AS "createdAt"',
+    'updated_at AS "updatedAt"',
   ].join(', '),
 )
 
@@ -113,9 +130,15 @@ function cleanNote(note: string | null | undefined): string | null | undefined {
 function fingerprint(body: unknown): string {
   const canonical = (value: unknown): unknown =>
     value && typeof value === 'object' && !Array.isArray(value)
-      ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]))
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+        )
       : value
-  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex')
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('hex')
 }
 
 function isUniqueViolation(error: unknown, field: string): boolean {
@@ -176,7 +199,18 @@ export class Expenses {
     const id = randomUUID()
     const { category, categorySource } = await this.chooseCategory(tx, event.userId, { merchant: fields.merchant, type: event.type, channel: event.channel })
     const { count } = await tx.expense.createMany({
-      data: [{ id, userId: event.userId, ...fields, category, categorySource, receivedAt: new Date(event.receivedAt), source: 'message', messageId: event.messageId }],
+      data: [
+        {
+          id,
+          userId: event.userId,
+          ...fields,
+          category,
+          categorySource,
+          receivedAt: new Date(event.receivedAt),
+          source: 'message',
+          messageId: event.messageId,
+        },
+      ],
       // ON CONFLICT DO NOTHING: concurrent deliveries of the same message race safely.
       skipDuplicates: true,
     })
@@ -195,7 +229,10 @@ export class Expenses {
    * the chunk's merchants and one multi-row insert that skips messages already recorded. Corrections,
    * and a message named twice in one chunk, need the existing row, so such a chunk goes event by event.
    */
-  async recordParsedBatch(tx: Prisma.TransactionClient, events: readonly ExpenseParsedEvent[]): Promise<{ created: number; unchanged: number; corrected: number }> {
+  async recordParsedBatch(
+    tx: Prisma.TransactionClient,
+    events: readonly ExpenseParsedEvent[],
+  ): Promise<{ created: number; unchanged: number; corrected: number }> {
     const counts = { created: 0, unchanged: 0, corrected: 0 }
     const distinctMessages = new Set(events.map((e) => `${e.userId}/${e.messageId}`)).size
     if (distinctMessages !== events.length || events.some((e) => e.corrected)) {
@@ -213,7 +250,15 @@ export class Expenses {
         const chosen = rule
           ? { category: rule, categorySource: 'learned' as const }
           : { category: categorise({ merchant: fields.merchant, type: event.type, channel: event.channel }), categorySource: 'rules' as const }
-        return { id: randomUUID(), userId: event.userId, ...fields, ...chosen, receivedAt: new Date(event.receivedAt), source: 'message', messageId: event.messageId }
+        return {
+          id: randomUUID(),
+          userId: event.userId,
+          ...fields,
+          ...chosen,
+          receivedAt: new Date(event.receivedAt),
+          source: 'message',
+          messageId: event.messageId,
+        }
       }),
       skipDuplicates: true,
     })
@@ -355,7 +400,10 @@ export class Expenses {
       if (patch.currency !== undefined) {
         if (!isKnownCurrency(currency)) errors.push({ path: 'body.currency', message: 'is not an ISO 4217 currency code' })
         else if (patch.amount === undefined && existing.amount.decimalPlaces() > minorUnits(currency)) {
-          errors.push({ path: 'body.currency', message: `the amount ${formatAmount(existing.amount, existing.currency)} has more decimal places than ${currency} allows; send a new amount too` })
+          errors.push({
+            path: 'body.currency',
+            message: `the amount ${formatAmount(existing.amount, existing.currency)} has more decimal places than ${currency} allows; send a new amount too`,
+          })
         }
         data.currency = currency
       }
@@ -411,7 +459,11 @@ export class Expenses {
 
   async listRules(userId: string): Promise<{ merchantKey: string; category: Category; updatedAt: string }[]> {
     const rules = await this.db.merchantCategoryRule.findMany({ where: { userId }, orderBy: { merchantKey: 'asc' } })
-    return rules.map((r) => ({ merchantKey: r.merchantKey, category: closed(CATEGORIES, r.category, 'merchant_category_rules.category'), updatedAt: r.updatedAt.toISOString() }))
+    return rules.map((r) => ({
+      merchantKey: r.merchantKey,
+      category: closed(CATEGORIES, r.category, 'merchant_category_rules.category'),
+      updatedAt: r.updatedAt.toISOString(),
+    }))
   }
 
   /** Forgets a learned rule; existing expenses keep their categories. */

@@ -99,9 +99,7 @@ export class Summaries {
       to: filters.to?.toISOString() ?? null,
       tz: filters.tz,
       groupBy,
-      groups: rows
-        .filter((r) => r.is_total === 0)
-        .map((r) => ({ key: r.key, label: groupBy === 'merchant' ? r.label : r.key, ...totalsOf(r) })),
+      groups: rows.filter((r) => r.is_total === 0).map((r) => ({ key: r.key, label: groupBy === 'merchant' ? r.label : r.key, ...totalsOf(r) })),
       totals: rows.filter((r) => r.is_total === 1).map(totalsOf),
     }
   }

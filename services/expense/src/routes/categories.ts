@@ -25,7 +25,7 @@ export const categoryRoutes: FastifyPluginAsyncTypebox<{ expenses: Expenses }> =
       onRequest: app.authenticate,
       schema: {
         summary: 'Your learned merchant -> category rules',
-        description: 'A rule is stored whenever you change an expense\'s category; it applies to your later expenses from that merchant.',
+        description: "A rule is stored whenever you change an expense's category; it applies to your later expenses from that merchant.",
         tags: ['categories'],
         security: bearerSecurity,
         response: { 200: Type.Object({ items: Type.Array(CategoryRuleSchema) }), ...problemResponses(401) },

@@ -2,15 +2,7 @@ import { bearerSecurity, problemResponses, Type, type FastifyPluginAsyncTypebox 
 import type { FastifyRequest } from 'fastify'
 import type { Expenses } from '../domain/expenses.js'
 import { throwValidation } from '../domain/filters.js'
-import {
-  CreateExpenseBody,
-  ExpensePageSchema,
-  ExpenseParams,
-  ExpenseSchema,
-  ListExpensesQuery,
-  UpdateExpenseBody,
-  UpdateExpenseQuery,
-} from '../schemas.js'
+import { CreateExpenseBody, ExpensePageSchema, ExpenseParams, ExpenseSchema, ListExpensesQuery, UpdateExpenseBody, UpdateExpenseQuery } from '../schemas.js'
 
 /**
  * JSON numbers are refused for amounts before schema validation, with a message that says what to send

@@ -42,8 +42,17 @@ export class TrackerController {
 
   constructor(private readonly options: TrackerControllerOptions) {
     const registers = [options.registry]
-    this.reconciles = new Counter({ name: 'operator_tracker_reconciles_total', help: 'ExpenseTracker reconciles by outcome (ok, error)', labelNames: ['outcome'] as const, registers })
-    this.errors = new Counter({ name: 'operator_tracker_reconcile_errors_total', help: 'ExpenseTracker reconciles that failed and were queued for a retry', registers })
+    this.reconciles = new Counter({
+      name: 'operator_tracker_reconciles_total',
+      help: 'ExpenseTracker reconciles by outcome (ok, error)',
+      labelNames: ['outcome'] as const,
+      registers,
+    })
+    this.errors = new Counter({
+      name: 'operator_tracker_reconcile_errors_total',
+      help: 'ExpenseTracker reconciles that failed and were queued for a retry',
+      registers,
+    })
     this.duration = new Histogram({
       name: 'operator_tracker_reconcile_duration_seconds',
       help: 'Time of one ExpenseTracker reconcile',
@@ -72,24 +81,48 @@ export class TrackerController {
     this.queue = queue
     const clients = trackerClients(kubeConfig)
     const custom = (group: string, version: string, plural: string, labelSelector?: string) => () =>
-      clients.custom.listNamespacedCustomObject({ group, version, plural, namespace, ...(labelSelector ? { labelSelector } : {}) }) as Promise<KubernetesListObject<Watched>>
+      clients.custom.listNamespacedCustomObject({ group, version, plural, namespace, ...(labelSelector ? { labelSelector } : {}) }) as Promise<
+        KubernetesListObject<Watched>
+      >
     const byLabel = (object: Watched) => {
       const tracker = object.metadata?.labels?.[TRACKER_LABEL]
       if (tracker) queue.add(tracker)
     }
 
-    this.trackers = this.watch('expensetrackers', `/apis/${TRACKER.group}/${TRACKER.version}/namespaces/${namespace}/${TRACKER.plural}`, custom(TRACKER.group, TRACKER.version, TRACKER.plural), (object) => {
-      if (object.metadata?.name) queue.add(object.metadata.name)
-    })
+    this.trackers = this.watch(
+      'expensetrackers',
+      `/apis/${TRACKER.group}/${TRACKER.version}/namespaces/${namespace}/${TRACKER.plural}`,
+      custom(TRACKER.group, TRACKER.version, TRACKER.plural),
+      (object) => {
+        if (object.metadata?.name) queue.add(object.metadata.name)
+      },
+    )
     for (const kind of MANAGED_KINDS) {
-      this.watch(kind.plural, `/apis/${kind.group}/${kind.version}/namespaces/${namespace}/${kind.plural}`, custom(kind.group, kind.version, kind.plural, TRACKER_LABEL), byLabel, TRACKER_LABEL)
+      this.watch(
+        kind.plural,
+        `/apis/${kind.group}/${kind.version}/namespaces/${namespace}/${kind.plural}`,
+        custom(kind.group, kind.version, kind.plural, TRACKER_LABEL),
+        byLabel,
+        TRACKER_LABEL,
+      )
     }
-    this.watch('jobs', `/apis/batch/v1/namespaces/${namespace}/jobs`, () => clients.batch.listNamespacedJob({ namespace, labelSelector: TRACKER_LABEL }) as Promise<KubernetesListObject<Watched>>, byLabel, TRACKER_LABEL)
-    this.watch('deployments', `/apis/apps/v1/namespaces/${namespace}/deployments`, () => clients.apps.listNamespacedDeployment({ namespace }) as Promise<KubernetesListObject<Watched>>, (deployment) => {
-      for (const tracker of this.trackers?.list() ?? []) {
-        if (tracker.spec?.deployments?.includes(deployment.metadata?.name ?? '') && tracker.metadata?.name) queue.add(tracker.metadata.name)
-      }
-    })
+    this.watch(
+      'jobs',
+      `/apis/batch/v1/namespaces/${namespace}/jobs`,
+      () => clients.batch.listNamespacedJob({ namespace, labelSelector: TRACKER_LABEL }) as Promise<KubernetesListObject<Watched>>,
+      byLabel,
+      TRACKER_LABEL,
+    )
+    this.watch(
+      'deployments',
+      `/apis/apps/v1/namespaces/${namespace}/deployments`,
+      () => clients.apps.listNamespacedDeployment({ namespace }) as Promise<KubernetesListObject<Watched>>,
+      (deployment) => {
+        for (const tracker of this.trackers?.list() ?? []) {
+          if (tracker.spec?.deployments?.includes(deployment.metadata?.name ?? '') && tracker.metadata?.name) queue.add(tracker.metadata.name)
+        }
+      },
+    )
     this.running.push(this.resync())
     queue.start()
   }

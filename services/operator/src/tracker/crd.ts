@@ -126,7 +126,13 @@ export const specSchema = {
       type: 'object',
       default: DEFAULT_SPEC.kafka,
       properties: {
-        clusterName: { type: 'string', description: 'The Strimzi Kafka cluster (strimzi.io/cluster label of topics and users)', pattern: DNS_LABEL, maxLength: 63, default: 'expenses-kafka' },
+        clusterName: {
+          type: 'string',
+          description: 'The Strimzi Kafka cluster (strimzi.io/cluster label of topics and users)',
+          pattern: DNS_LABEL,
+          maxLength: 63,
+          default: 'expenses-kafka',
+        },
       },
     },
     topics: {
@@ -156,7 +162,13 @@ export const specSchema = {
           525600,
           20,
         ),
-        authDeployment: { type: 'string', description: 'The auth-service Deployment; the rotation Job runs in its pod template', pattern: DNS_LABEL, maxLength: 63, default: 'auth-service' },
+        authDeployment: {
+          type: 'string',
+          description: 'The auth-service Deployment; the rotation Job runs in its pod template',
+          pattern: DNS_LABEL,
+          maxLength: 63,
+          default: 'auth-service',
+        },
       },
       'x-kubernetes-validations': [
         {
@@ -194,7 +206,7 @@ export const specSchema = {
       type: 'array',
       default: [],
       maxItems: 64,
-      description: "Deployments of the release whose availability counts towards Ready",
+      description: 'Deployments of the release whose availability counts towards Ready',
       'x-kubernetes-list-type': 'set',
       items: { type: 'string', pattern: DNS_LABEL, maxLength: 63 },
     },

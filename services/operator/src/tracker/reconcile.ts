@@ -99,7 +99,14 @@ export class TrackerReconciler {
       )
     }
 
-    const owner: V1OwnerReference = { apiVersion: TRACKER_API_VERSION, kind: TRACKER.kind, name, uid: tracker.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }
+    const owner: V1OwnerReference = {
+      apiVersion: TRACKER_API_VERSION,
+      kind: TRACKER.kind,
+      name,
+      uid: tracker.metadata.uid ?? '',
+      controller: true,
+      blockOwnerDeletion: true,
+    }
     const desired = desiredObjects(name, tracker.spec, allTopicSpecs())
     const missingCrds: string[] = []
     const failures: string[] = []
@@ -159,7 +166,9 @@ export class TrackerReconciler {
   private async listOwned(kind: ManagedKind, tracker: string): Promise<Owned[] | 'missing'> {
     const { clients, namespace } = this.options
     try {
-      const list = (await clients.custom.listNamespacedCustomObject({ ...ref(kind, namespace), labelSelector: `${TRACKER_LABEL}=${tracker}` })) as { items?: Owned[] }
+      const list = (await clients.custom.listNamespacedCustomObject({ ...ref(kind, namespace), labelSelector: `${TRACKER_LABEL}=${tracker}` })) as {
+        items?: Owned[]
+      }
       return list.items ?? []
     } catch (err) {
       if (apiStatus(err) === 404) return 'missing'
@@ -231,7 +240,14 @@ export class TrackerReconciler {
         unless404(() => clients.apps.readNamespacedDeployment({ name: tracker.spec.signingKeys.authDeployment, namespace })),
       )
       const job = deployment
-        ? rotationJob({ tracker: tracker.metadata.name ?? '', deployment, spec: tracker.spec, owner, now, request: due.reason === 'requested' ? requested : undefined })
+        ? rotationJob({
+            tracker: tracker.metadata.name ?? '',
+            deployment,
+            spec: tracker.spec,
+            owner,
+            now,
+            request: due.reason === 'requested' ? requested : undefined,
+          })
         : `Deployment ${tracker.spec.signingKeys.authDeployment} (spec.signingKeys.authDeployment) not found`
       if (typeof job === 'string') problem = job
       else {
@@ -241,8 +257,11 @@ export class TrackerReconciler {
           lastRotation = now
           jobState = 'running'
           if (due.reason === 'requested') lastRequestServed = requested
-          next = tracker.spec.signingKeys.rotationPeriodHours > 0 ? new Date(now.getTime() + tracker.spec.signingKeys.rotationPeriodHours * 3_600_000) : undefined
-          changes.push(`created Job ${lastJob ?? ''} to rotate the signing key (${due.reason === 'requested' ? `requested by ${ROTATE_NOW_ANNOTATION}` : 'scheduled'})`)
+          next =
+            tracker.spec.signingKeys.rotationPeriodHours > 0 ? new Date(now.getTime() + tracker.spec.signingKeys.rotationPeriodHours * 3_600_000) : undefined
+          changes.push(
+            `created Job ${lastJob ?? ''} to rotate the signing key (${due.reason === 'requested' ? `requested by ${ROTATE_NOW_ANNOTATION}` : 'scheduled'})`,
+          )
         } catch (err) {
           failures.push(`create the rotation Job: ${describeKubeError(err)}`)
         }
@@ -256,7 +275,9 @@ export class TrackerReconciler {
     const { clients, namespace } = this.options
     const state = { available: [] as string[], missing: [] as string[], unavailable: [] as string[] }
     for (const name of tracker.spec.deployments) {
-      const deployment: V1Deployment | undefined = await step(`read Deployment ${name}`, () => unless404(() => clients.apps.readNamespacedDeployment({ name, namespace })))
+      const deployment: V1Deployment | undefined = await step(`read Deployment ${name}`, () =>
+        unless404(() => clients.apps.readNamespacedDeployment({ name, namespace })),
+      )
       if (!deployment) state.missing.push(name)
       else if (deploymentAvailable(deployment)) state.available.push(name)
       else state.unavailable.push(name)
@@ -287,7 +308,8 @@ export class TrackerReconciler {
 
     // Degraded: something is wrong that will not fix itself by waiting. Progressing: on its way.
     let degraded: [string, string] | undefined
-    if (missingCrds.length > 0) degraded = ['DependencyMissing', `CRDs not installed: ${missingCrds.join(', ')} (install Strimzi and Kong Ingress Controller, or their CRDs)`]
+    if (missingCrds.length > 0)
+      degraded = ['DependencyMissing', `CRDs not installed: ${missingCrds.join(', ')} (install Strimzi and Kong Ingress Controller, or their CRDs)`]
     else if (failures.length > 0) degraded = ['ApplyFailed', failures.join('; ')]
     else if (!keys.ok) degraded = ['SigningKeysUnavailable', keys.message]
     else if (rotation.problem) degraded = ['KeyRotationFailed', rotation.problem]
@@ -295,8 +317,10 @@ export class TrackerReconciler {
 
     // Everything on its way, in the order it usually resolves; the reason is the first, the message lists all.
     const pending: [string, string][] = []
-    if (topics.waiting.length > 0) pending.push(['WaitingForTopics', `${topics.total - topics.ready} of ${topics.total} KafkaTopics not Ready yet (the Strimzi topic operator makes them)`])
-    if (users.waiting.length > 0) pending.push(['WaitingForUsers', `${users.total - users.ready} of ${users.total} KafkaUsers not Ready yet (the Strimzi user operator makes them)`])
+    if (topics.waiting.length > 0)
+      pending.push(['WaitingForTopics', `${topics.total - topics.ready} of ${topics.total} KafkaTopics not Ready yet (the Strimzi topic operator makes them)`])
+    if (users.waiting.length > 0)
+      pending.push(['WaitingForUsers', `${users.total - users.ready} of ${users.total} KafkaUsers not Ready yet (the Strimzi user operator makes them)`])
     if (deployments.unavailable.length > 0) pending.push(['WaitingForDeployments', `Deployments not available yet: ${deployments.unavailable.join(', ')}`])
     if (rotation.jobState === 'running') pending.push(['RotatingSigningKey', `rotation Job ${rotation.lastJob ?? ''} running`])
     const waiting: [string, string] | undefined = pending[0] ? [pending[0][0], pending.map(([, message]) => message).join('; ')] : undefined
@@ -305,14 +329,24 @@ export class TrackerReconciler {
     const previous = tracker.status?.conditions ?? []
     const condition = (type: Condition['type'], status: Condition['status'], reason: string, message: string): Condition => {
       const before = previous.find((c) => c.type === type)
-      const lastTransitionTime = before && before.status === status ? before.lastTransitionTime : this.now().toISOString().replace(/\.\d+Z$/, 'Z')
+      const lastTransitionTime =
+        before && before.status === status
+          ? before.lastTransitionTime
+          : this.now()
+              .toISOString()
+              .replace(/\.\d+Z$/, 'Z')
       return { type, status, reason, message, lastTransitionTime, observedGeneration: generation }
     }
     const readyCondition = degraded
       ? condition('Ready', 'False', degraded[0], degraded[1])
       : waiting
         ? condition('Ready', 'False', waiting[0], waiting[1])
-        : condition('Ready', 'True', 'AllReady', `${topics.total} topics, ${users.total} users, ${keys.published} signing keys and ${deploymentTotal} Deployments ready`)
+        : condition(
+            'Ready',
+            'True',
+            'AllReady',
+            `${topics.total} topics, ${users.total} users, ${keys.published} signing keys and ${deploymentTotal} Deployments ready`,
+          )
     const conditions = [
       readyCondition,
       waiting ? condition('Progressing', 'True', waiting[0], waiting[1]) : condition('Progressing', 'False', 'Stable', 'nothing in progress'),
@@ -327,7 +361,9 @@ export class TrackerReconciler {
         topicsReady: topics.ready,
         users: users.total,
         usersReady: users.ready,
-        summary: missingCrds.some((c) => c.includes('strimzi')) ? 'Strimzi CRDs missing' : `${topics.ready}/${topics.total} topics, ${users.ready}/${users.total} users`,
+        summary: missingCrds.some((c) => c.includes('strimzi'))
+          ? 'Strimzi CRDs missing'
+          : `${topics.ready}/${topics.total} topics, ${users.ready}/${users.total} users`,
       },
       keys: {
         published: keys.published,

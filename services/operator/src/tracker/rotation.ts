@@ -64,7 +64,9 @@ export function rotationJob(options: {
     // Labelled as auth-service's own `rotate-keys` component: its database's NetworkPolicy admits it, and the
     // Service (selecting the app name) never routes requests to it.
     'app.kubernetes.io/name': `${app ?? deployment.metadata?.name ?? 'auth-service'}-${ROTATION_COMPONENT}`,
-    ...(template.metadata?.labels?.['app.kubernetes.io/instance'] ? { 'app.kubernetes.io/instance': template.metadata.labels['app.kubernetes.io/instance'] } : {}),
+    ...(template.metadata?.labels?.['app.kubernetes.io/instance']
+      ? { 'app.kubernetes.io/instance': template.metadata.labels['app.kubernetes.io/instance'] }
+      : {}),
     'app.kubernetes.io/component': ROTATION_COMPONENT,
     'app.kubernetes.io/managed-by': 'expenses-operator',
     [TRACKER_LABEL]: tracker,

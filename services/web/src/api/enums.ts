@@ -14,5 +14,17 @@ type Exhaustive<Union, List extends readonly Union[]> = [Exclude<Union, List[num
 const channels = ['upi', 'card', 'neft', 'imps', 'rtgs', 'atm', 'netbanking', 'wallet', 'ach', 'mobile_money'] as const satisfies readonly Channel[]
 export const CHANNELS: Exhaustive<Channel, typeof channels> = channels
 
-const categories = ['food', 'groceries', 'transport', 'shopping', 'bills', 'entertainment', 'health', 'travel', 'transfers', 'income', 'other'] as const satisfies readonly Category[]
+const categories = [
+  'food',
+  'groceries',
+  'transport',
+  'shopping',
+  'bills',
+  'entertainment',
+  'health',
+  'travel',
+  'transfers',
+  'income',
+  'other',
+] as const satisfies readonly Category[]
 export const CATEGORIES: Exhaustive<Category, typeof categories> = categories

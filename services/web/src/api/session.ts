@@ -40,7 +40,9 @@ export class Session {
   private refreshing: Promise<TokenPair | null> | null = null
   private timer: ReturnType<typeof setTimeout> | undefined
 
-  constructor(private readonly refreshCall: (refreshToken: string) => Promise<{ ok: true; pair: TokenPair } | { ok: false; reason: string | null; final: boolean }>) {
+  constructor(
+    private readonly refreshCall: (refreshToken: string) => Promise<{ ok: true; pair: TokenPair } | { ok: false; reason: string | null; final: boolean }>,
+  ) {
     // Another tab signed in, rotated the pair or signed out.
     window.addEventListener('storage', (event) => {
       if (event.key !== STORAGE_KEY) return

@@ -95,7 +95,11 @@ function SignedIn() {
           <Loading label="Setting up your account…" />
         ) : (
           <>
-            {profileError && <p className="notice notice-error" role="alert">Your profile could not be loaded; dates are shown in this device&apos;s time zone.</p>}
+            {profileError && (
+              <p className="notice notice-error" role="alert">
+                Your profile could not be loaded; dates are shown in this device&apos;s time zone.
+              </p>
+            )}
             {route === 'inbox' && <InboxPage />}
             {route === 'expenses' && <ExpensesPage />}
             {route === 'insights' && <InsightsPage />}

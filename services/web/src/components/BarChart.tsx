@@ -29,7 +29,12 @@ export function BarChart({ title, labels, series, format }: { title: string; lab
         maintainAspectRatio: false,
         // Still pictures: screenshots and reduced-motion users get the final state at once.
         animation: false,
-        plugins: { legend: { display: series.length > 1 }, tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${format(String(series[ctx.datasetIndex]?.values[ctx.dataIndex] ?? ctx.parsed.y))}` } } },
+        plugins: {
+          legend: { display: series.length > 1 },
+          tooltip: {
+            callbacks: { label: (ctx) => `${ctx.dataset.label}: ${format(String(series[ctx.datasetIndex]?.values[ctx.dataIndex] ?? ctx.parsed.y))}` },
+          },
+        },
         scales: { y: { beginAtZero: true } },
       },
     })

@@ -32,7 +32,9 @@ export function ExpenseForm({ expense, onSaved, onCancel }: { expense: Expense |
     await run(async () => {
       if (expense === null) {
         const body: ExpenseCreate = fields
-        const created = await call(api.POST('/expense/v1/expenses', { params: { header: { 'idempotency-key': crypto.randomUUID() } }, body: withZone(body, timeZone) }))
+        const created = await call(
+          api.POST('/expense/v1/expenses', { params: { header: { 'idempotency-key': crypto.randomUUID() } }, body: withZone(body, timeZone) }),
+        )
         onSaved(`Added ${created.merchant ?? 'the expense'}.`)
       } else {
         const changes: ExpenseUpdate = {}
@@ -112,4 +114,3 @@ function withZone<T extends { occurredAt?: string | undefined }>(body: T, timeZo
   }
   return { ...body, occurredAt: zonedToIso(body.occurredAt, timeZone) }
 }
-

@@ -168,7 +168,12 @@ export function ExpensesPage() {
           Previous
         </button>
         <span>Page {cursors.length + 1}</span>
-        <button type="button" className="secondary" disabled={!page.data?.nextCursor} onClick={() => page.data?.nextCursor && setCursors((c) => [...c, page.data!.nextCursor!])}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!page.data?.nextCursor}
+          onClick={() => page.data?.nextCursor && setCursors((c) => [...c, page.data!.nextCursor!])}
+        >
           Next
         </button>
       </nav>

@@ -32,7 +32,9 @@ export function InboxPage() {
       let cursor: string | undefined
       let next: string | null = null
       for (let page = 0; page < pages.current; page++) {
-        const result: { items: Message[]; nextCursor: string | null } = await call(api.GET('/ds/v1/messages', { params: { query: { limit: PAGE, ...(cursor ? { cursor } : {}) } } }))
+        const result: { items: Message[]; nextCursor: string | null } = await call(
+          api.GET('/ds/v1/messages', { params: { query: { limit: PAGE, ...(cursor ? { cursor } : {}) } } }),
+        )
         items.push(...result.items)
         next = result.nextCursor
         if (!next) break
@@ -248,7 +250,14 @@ function Submit({ onSubmitted }: { onSubmitted: () => void }) {
           />
         </div>
         <div className="row">
-          <Field label="Sender (optional)" name="sender" value={sender} onChange={(e) => setSender(e.target.value)} hint="As your phone shows it, e.g. VM-HDFCBK. Helps the parser learn each bank's layout." maxLength={64} />
+          <Field
+            label="Sender (optional)"
+            name="sender"
+            value={sender}
+            onChange={(e) => setSender(e.target.value)}
+            hint="As your phone shows it, e.g. VM-HDFCBK. Helps the parser learn each bank's layout."
+            maxLength={64}
+          />
           <div className="field">
             <label htmlFor="messages-file">Or upload a file</label>
             <input

@@ -49,11 +49,15 @@ export function InsightsPage() {
       {summaries.loading && !summaries.data && <Loading />}
       {summaries.data && currencies.length === 0 && (
         <Empty title="No expenses in this period.">
-          <p>Choose a longer period, or add bank messages on the <a href="#/inbox">Messages</a> page.</p>
+          <p>
+            Choose a longer period, or add bank messages on the <a href="#/inbox">Messages</a> page.
+          </p>
         </Empty>
       )}
       {summaries.data &&
-        currencies.map((currency) => <CurrencyInsights key={currency} currency={currency} byCategory={summaries.data!.byCategory} byMonth={summaries.data!.byMonth} />)}
+        currencies.map((currency) => (
+          <CurrencyInsights key={currency} currency={currency} byCategory={summaries.data!.byCategory} byMonth={summaries.data!.byMonth} />
+        ))}
     </>
   )
 }
@@ -98,7 +102,11 @@ function CurrencyInsights({ currency, byCategory, byMonth }: { currency: string;
         </div>
       </dl>
       <div className="charts">
-        {categories.labels.length > 0 ? <BarChart title={`Spending in ${currency} by category`} labels={categories.labels} series={categories.series} format={format} /> : <p className="muted">No spending in {currency} in this period.</p>}
+        {categories.labels.length > 0 ? (
+          <BarChart title={`Spending in ${currency} by category`} labels={categories.labels} series={categories.series} format={format} />
+        ) : (
+          <p className="muted">No spending in {currency} in this period.</p>
+        )}
         <BarChart title={`Out and in, ${currency}, by month`} labels={months.labels} series={months.series} format={format} />
       </div>
     </section>

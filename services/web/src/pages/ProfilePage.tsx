@@ -69,7 +69,15 @@ export function ProfilePage() {
           </div>
           <Field label="Phone" name="phoneNumber" type="tel" defaultValue={profile.phoneNumber ?? ''} error={fieldErrors.phoneNumber} />
           <div className="row">
-            <Field label="Default currency" name="defaultCurrency" maxLength={3} required defaultValue={profile.defaultCurrency} error={fieldErrors.defaultCurrency} hint="ISO 4217 code, e.g. INR, USD, EUR." />
+            <Field
+              label="Default currency"
+              name="defaultCurrency"
+              maxLength={3}
+              required
+              defaultValue={profile.defaultCurrency}
+              error={fieldErrors.defaultCurrency}
+              hint="ISO 4217 code, e.g. INR, USD, EUR."
+            />
             <Select label="Time zone" name="timezone" defaultValue={profile.timezone} error={fieldErrors.timezone}>
               {zones.map((z) => (
                 <option key={z} value={z}>

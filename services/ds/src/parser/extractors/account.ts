@@ -24,10 +24,7 @@ const GROUPED = new RegExp(
 const GLUED = /\b(?:CHEQ|SAVE|SAVINGS|CRED|CHQ)(\d{4})\b/g
 const DIGITS_MASK = /(?<![\w])\d{1,6}[*xX•]{2,12}(\d{2,6})(?![\d])/g
 const STANDALONE_MASK = new RegExp(String.raw`(?<![${L}\d])(?:[xX]{2,12}|[*•]{1,12}|\.{2,4})(\d{3,6})(?![\d])`, 'g')
-const PLAIN = new RegExp(
-  String.raw`(?<![${L}])${ACCOUNT_WORD}(?![${L}])\s?(?:no\.?|number|num|#)?\s?[:.\-]?\s?(\d{4,18})(?![\d/:.-]\d)`,
-  'gi',
-)
+const PLAIN = new RegExp(String.raw`(?<![${L}])${ACCOUNT_WORD}(?![${L}])\s?(?:no\.?|number|num|#)?\s?[:.\-]?\s?(\d{4,18})(?![\d/:.-]\d)`, 'gi')
 
 // Korean/Japanese card alerts glue the digits to the word: "신한카드(1234)승인", "KB국민카드5678승인".
 const CJK_CARD = /(?:카드|カード)\(?(\d{4})\)?/g
@@ -53,7 +50,10 @@ function allMatches(text: string, res: readonly RegExp[]): Hit[] {
 
 // The counterparty's account, not the user's: a debit's "to/for <...> A/c XX12", a credit's "from/by <...> A/c XX12".
 // "posted/charged/debited to acct x4408", "to your account", "to card ending" name the user's own account.
-const PAYEE_BEFORE = new RegExp(String.raw`(?<!\b(?:posted|charged|debited|billed|applied|made|credited)\s)\b(?:to|into|for|beneficiary|payee)\s(?:the\s)?(?:(?!(?:to|into|posted|charged|debited|credited)\s)[${L}.]+\s){0,4}$`, 'i')
+const PAYEE_BEFORE = new RegExp(
+  String.raw`(?<!\b(?:posted|charged|debited|billed|applied|made|credited)\s)\b(?:to|into|for|beneficiary|payee)\s(?:the\s)?(?:(?!(?:to|into|posted|charged|debited|credited)\s)[${L}.]+\s){0,4}$`,
+  'i',
+)
 const PAYER_BEFORE = new RegExp(String.raw`\b(?:from|by)\s(?:the\s)?(?:[${L}.]+\s){0,4}$`, 'i')
 const OWN = /\b(?:your|my|card|cart[aã]o|tarjeta|carte|karte|in|into|from|checking|chequing|savings)\b/i
 
@@ -67,7 +67,6 @@ function isCounterparty(text: string, at: number, type: TxnType | null): boolean
   const m = re.exec(before)
   return m !== null && !OWN.test(m[0])
 }
-
 
 /**
  * The user's own account/card digits. The first masked mention wins (it is the user's own account; a

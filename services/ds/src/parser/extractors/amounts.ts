@@ -30,13 +30,15 @@ export interface MoneyCandidate {
 const BALANCE_BEFORE =
   /(?:\bbal(?:ance)?\b|\bbal(?=[.:])|\bavl\b|\bavail(?:able)?\b|\bavlbl\b|\bav(?:ai)?l\.?bal|\bavbl\b|\blimit\b|\blmt\b|\bsaldo\b|\bsolde\b|\bkontostand\b|\bguthaben\b|\bbaki\b|رصيد|الرصيد|\bclosing\b|잔액|残高)/g
 // "Rs 12,345 avl bal" - but not when the keyword labels the NEXT number ("CR Amt:294.90\nBal:9.72").
-const BALANCE_AFTER = /^[ .,:]{0,3}(?:is\s+)?(?:your\s+|the\s+)?(?:avl\.?|available|current|new|closing|updated|total|ledger)?\s?bal(?:ance)?\b(?![ .:-]{0,3}(?:is\s)?(?:[a-z]{1,4}\.?\s?|[₹$€£]\s?)?\d)/
+const BALANCE_AFTER =
+  /^[ .,:]{0,3}(?:is\s+)?(?:your\s+|the\s+)?(?:avl\.?|available|current|new|closing|updated|total|ledger)?\s?bal(?:ance)?\b(?![ .:-]{0,3}(?:is\s)?(?:[a-z]{1,4}\.?\s?|[₹$€£]\s?)?\d)/
 // Words which, between a balance keyword and the sum, show the sum is the transaction instead.
 const TXN_WORDS =
   /debit|credit|paid|sent|spent|receiv|withdr|purchase|transfer|txn|transaction|payment|deposit|charged|\bdr\b|\bcr\b|refund|compra|pago|pagamento|paiement|zahlung|betaling|pembayaran|transaksi|شراء|خصم|تحويل/
 const FEE_BEFORE = /(?:\bfees?|\bcharges|\bcost|\bcommission|\bsurcharge|\bgst|\bvat|\blevy|\btarifa|\bfrais|\bbiaya|\bgebühr|رسوم)\s?(?:of|is|:|,|-)?\s?$/
 const DUE_BEFORE = /(?:\bdue\b|\boutstanding\b|\bo\/s\b|\bmin(?:imum)?\.?\s?(?:amt|amount)\b|\bstatement\b|\bbill\b)[^\d\n]{0,14}$/
-const OTHER_BEFORE = /(?:\bcash\s?back\b|\breward|\bpoints?\b|\bsave(?:d)?\b|\bwin\b|\bup\s?to\b|\bupto\b|\bwithin the day\b|\blimit of\b|\bthreshold\b)[^\d\n]{0,10}$/
+const OTHER_BEFORE =
+  /(?:\bcash\s?back\b|\breward|\bpoints?\b|\bsave(?:d)?\b|\bwin\b|\bup\s?to\b|\bupto\b|\bwithin the day\b|\blimit of\b|\bthreshold\b)[^\d\n]{0,10}$/
 
 // Numbers with no currency next to them but a label that makes them money: "debited by 500.0" (SBI),
 // "DR Amt:5,000.00" (Zenith), "Bal:12,345.67".
@@ -121,7 +123,6 @@ function resolveCurrency(c: string | null, country: CountryProfile | null, expli
   return country?.currency ?? explicitCurrency
 }
 
-
 export function findMoney(text: string, lower: string, country: CountryProfile | null): MoneyCandidate[] {
   const bare: BareNumber[] = []
   const raw = scanMoney(text, bare)
@@ -132,7 +133,15 @@ export function findMoney(text: string, lower: string, country: CountryProfile |
       break
     }
   }
-  const spans: Span[] = raw.map((m) => ({ start: m.start, end: m.end, raw: m.raw, currency: m.currency, explicit: true, negative: m.negative, marker: m.marker }))
+  const spans: Span[] = raw.map((m) => ({
+    start: m.start,
+    end: m.end,
+    raw: m.raw,
+    currency: m.currency,
+    explicit: true,
+    negative: m.negative,
+    marker: m.marker,
+  }))
   if (bare.length > 0) addLabelled(text, spans, bare)
   spans.sort((a, b) => a.start - b.start)
 

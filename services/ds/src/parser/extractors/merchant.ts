@@ -14,13 +14,20 @@ const TERMINATOR = new RegExp(
   'iu',
 )
 
-const STOP_START = new RegExp(String.raw`^(?:(?:your|you|yours|my|me|self|the|a\/?c|acct|account|ac|card|vpa|upi|bank|mobile|wallet|ending|xx|inr|usd|ref|a|an|on|it|this|that|us|our|beneficiary|payee|merchant|linked|block|customer|dear|sms|number|transfer|trf|amount|amt|rs|reference|mandate|date|imps|neft|rtgs|ach|nach|ecs|atm|pos|cash|cheque|chq|net\s?banking|internet|online|https?|info|ref|utr|rrn|txn|tu|su|votre|ihrem|ihr|dein|deinem|je|uw|sua|seu|kamu|anda|interest|branch|emi|annual|fee|fees|charges|salary|loan|chk|checking|chequing|savings|cheq|online banking|mobile banking|app|direct debit|debit order|standing order|purchase|compra|carte|carta|cart[aã]o|cartao|sgd|myr|php|eur|gbp|aed|sar|kes|ngn|zar|idr|brl|cad|aud|chf|sek)(?![${L}])|\*|\d(?!\d{0,3}[\s-]?[${L}]{3,})|\d{1,2}\s?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|[$€£₹]\s?\d|R\$|rs\.?\s?\d|no\.?\s?\d)`, 'i')
+const STOP_START = new RegExp(
+  String.raw`^(?:(?:your|you|yours|my|me|self|the|a\/?c|acct|account|ac|card|vpa|upi|bank|mobile|wallet|ending|xx|inr|usd|ref|a|an|on|it|this|that|us|our|beneficiary|payee|merchant|linked|block|customer|dear|sms|number|transfer|trf|amount|amt|rs|reference|mandate|date|imps|neft|rtgs|ach|nach|ecs|atm|pos|cash|cheque|chq|net\s?banking|internet|online|https?|info|ref|utr|rrn|txn|tu|su|votre|ihrem|ihr|dein|deinem|je|uw|sua|seu|kamu|anda|interest|branch|emi|annual|fee|fees|charges|salary|loan|chk|checking|chequing|savings|cheq|online banking|mobile banking|app|direct debit|debit order|standing order|purchase|compra|carte|carta|cart[aã]o|cartao|sgd|myr|php|eur|gbp|aed|sar|kes|ngn|zar|idr|brl|cad|aud|chf|sek)(?![${L}])|\*|\d(?!\d{0,3}[\s-]?[${L}]{3,})|\d{1,2}\s?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|[$€£₹]\s?\d|R\$|rs\.?\s?\d|no\.?\s?\d)`,
+  'i',
+)
 const HONORIFIC = /^(?:mr|mrs|ms|miss|dr|shri|smt|sri)\.?\s+/i
 // Lead-ins that are not part of the name: "de la part de X", "POS*APPLE STORE", "POS - MAMA PUT",
 // "Auto Pay - MSEDCL", a payee's phone number before the name ("0733123456 PETER OTIENO").
-const LEAD_IN = new RegExp(String.raw`^(?:(?:de )?la part de|the account of|pos|ecom|web|auto ?pay|autodebit|si|bill ?pay(?:ment)?)(?:\s?[*:/-]\s?|\s+)(?=\S)|^\+?\d{9,13}\s+(?=[${L}])|^\+?\d{2,6}[*xX•]{2,6}\d{2,6}\s+(?=[${L}])`, 'i')
+const LEAD_IN = new RegExp(
+  String.raw`^(?:(?:de )?la part de|the account of|pos|ecom|web|auto ?pay|autodebit|si|bill ?pay(?:ment)?)(?:\s?[*:/-]\s?|\s+)(?=\S)|^\+?\d{9,13}\s+(?=[${L}])|^\+?\d{2,6}[*xX•]{2,6}\d{2,6}\s+(?=[${L}])`,
+  'i',
+)
 // The user's own account or card named where a counterparty would be ("from Cheq a/c..1234", "en tu cuenta ***7788").
-const OWN_ACCOUNT = /(?:^|\s)(?:a\/?c|acct|account|card|cuenta|compte|conta|konto|rekening|chk|cheq)\b[^\n]{0,12}(?:[xX*•.]{2,}|\s)\d{2,}|[xX*•]{2,}\d{2,}|\.{2,}\d{2,}/i
+const OWN_ACCOUNT =
+  /(?:^|\s)(?:a\/?c|acct|account|card|cuenta|compte|conta|konto|rekening|chk|cheq)\b[^\n]{0,12}(?:[xX*•.]{2,}|\s)\d{2,}|[xX*•]{2,}\d{2,}|\.{2,}\d{2,}/i
 
 const INITIALISM_END = /(?:^|[\s.])\p{L}\.\p{L}\.?[\s,;]*$/u
 
@@ -33,7 +40,11 @@ export function cleanName(raw: string): string | null {
   // (The capture windows come from non-unicode patterns: never end a name on half of a surrogate pair.)
   // A company form written as an initialism keeps its last dot ("AMAZON EU S.A.R.L.", "SP. Z O.O.").
   const initialism = INITIALISM_END.test(s)
-  s = s.replace(/[\s:.,;\-–*"']+$/, '').replace(/[\ud800-\udbff]$/, '').replace(/\s{2,}/g, ' ').trim()
+  s = s
+    .replace(/[\s:.,;\-–*"']+$/, '')
+    .replace(/[\ud800-\udbff]$/, '')
+    .replace(/\s{2,}/g, ' ')
+    .trim()
   if (initialism) s += '.'
   if (s.length < 2 || s.length > 60) return null
   if (OWN_ACCOUNT.test(s)) return null
@@ -46,19 +57,115 @@ export function cleanName(raw: string): string | null {
 
 // Tokens of narration strings that are channel/bank codes rather than names.
 const NARRATION_NOISE = new Set([
-  'UPI', 'IMPS', 'NEFT', 'RTGS', 'ACH', 'NACH', 'ECS', 'P2A', 'P2M', 'CR', 'DR', 'D', 'C', 'TP', 'POS', 'ATM', 'WEB',
-  'PURCHASE', 'TRF', 'TRANSFER', 'FROM', 'TO', 'PAYMENT', 'PMT', 'MB', 'IB', 'MOB', 'INB', 'BIL', 'BILL', 'ONL', 'REF',
-  'ECOM', 'FT', 'NIP', 'MMT', 'INWARD', 'OUTWARD', 'CHQ', 'BY', 'SI', 'EMI', 'ONLINE', 'IFT', 'NFS', 'CASH', 'INTL',
-  'DEBIT', 'CREDIT', 'PAY', 'TXN', 'TRAN', 'TRANS', 'VPS', 'REV', 'AUTOPAY', 'MANDATE', 'COLL', 'PAID', 'SENT',
-  'SALARY', 'SAL', 'WDL', 'WITHDRAWAL', 'CHG', 'CHARGES', 'INT', 'INTEREST', 'AIRTIME', 'DATA', 'BILLS', 'FRM',
+  'UPI',
+  'IMPS',
+  'NEFT',
+  'RTGS',
+  'ACH',
+  'NACH',
+  'ECS',
+  'P2A',
+  'P2M',
+  'CR',
+  'DR',
+  'D',
+  'C',
+  'TP',
+  'POS',
+  'ATM',
+  'WEB',
+  'PURCHASE',
+  'TRF',
+  'TRANSFER',
+  'FROM',
+  'TO',
+  'PAYMENT',
+  'PMT',
+  'MB',
+  'IB',
+  'MOB',
+  'INB',
+  'BIL',
+  'BILL',
+  'ONL',
+  'REF',
+  'ECOM',
+  'FT',
+  'NIP',
+  'MMT',
+  'INWARD',
+  'OUTWARD',
+  'CHQ',
+  'BY',
+  'SI',
+  'EMI',
+  'ONLINE',
+  'IFT',
+  'NFS',
+  'CASH',
+  'INTL',
+  'DEBIT',
+  'CREDIT',
+  'PAY',
+  'TXN',
+  'TRAN',
+  'TRANS',
+  'VPS',
+  'REV',
+  'AUTOPAY',
+  'MANDATE',
+  'COLL',
+  'PAID',
+  'SENT',
+  'SALARY',
+  'SAL',
+  'WDL',
+  'WITHDRAWAL',
+  'CHG',
+  'CHARGES',
+  'INT',
+  'INTEREST',
+  'AIRTIME',
+  'DATA',
+  'BILLS',
+  'FRM',
   // A month in a narration is a period ("SALARY MARCH"), not a name.
-  'JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'SEPT', 'OCT', 'NOV', 'DEC', 'JANUARY', 'FEBRUARY',
-  'MARCH', 'APRIL', 'JUNE', 'JULY', 'AUGUST', 'SEPTEMBER', 'OCTOBER', 'NOVEMBER', 'DECEMBER',
+  'JAN',
+  'FEB',
+  'MAR',
+  'APR',
+  'MAY',
+  'JUN',
+  'JUL',
+  'AUG',
+  'SEP',
+  'SEPT',
+  'OCT',
+  'NOV',
+  'DEC',
+  'JANUARY',
+  'FEBRUARY',
+  'MARCH',
+  'APRIL',
+  'JUNE',
+  'JULY',
+  'AUGUST',
+  'SEPTEMBER',
+  'OCTOBER',
+  'NOVEMBER',
+  'DECEMBER',
 ])
 const IFSC = /^[A-Z]{4}0[A-Z0-9]{6}$/
 
 function isNameWord(w: string): boolean {
-  return w.length > 0 && !NARRATION_NOISE.has(w.toUpperCase().replace(/[.:]$/, '')) && !IFSC.test(w) && !/^[xX*]{3,}\w*$/.test(w) && !/^[A-Z]?\d[\dA-Z]*$/.test(w) && !(/\d/.test(w) && /[A-Za-z]/.test(w))
+  return (
+    w.length > 0 &&
+    !NARRATION_NOISE.has(w.toUpperCase().replace(/[.:]$/, '')) &&
+    !IFSC.test(w) &&
+    !/^[xX*]{3,}\w*$/.test(w) &&
+    !/^[A-Z]?\d[\dA-Z]*$/.test(w) &&
+    !(/\d/.test(w) && /[A-Za-z]/.test(w))
+  )
 }
 // A short number right after the name at the end of a segment is a store number ("POS HOME DEPOT 0412"),
 // not a reference (those are long, or sit in a segment of their own).
@@ -77,12 +184,19 @@ function narrationName(narration: string): string | null {
   return null
 }
 
-const NARRATION_RE = new RegExp(String.raw`(?:(?<![${L}])(?:info|desc|description|narration|remarks|details|particulars|des)\s?[:\-.]\s?|(?<![${L}])(?=(?:UPI|IMPS|NEFT|RTGS|ACH|NACH|POS|MMT)(?:\s(?:Cr|Dr|CR|DR))?[/-]))([^\n]{2,90})`, 'gi')
+const NARRATION_RE = new RegExp(
+  String.raw`(?:(?<![${L}])(?:info|desc|description|narration|remarks|details|particulars|des)\s?[:\-.]\s?|(?<![${L}])(?=(?:UPI|IMPS|NEFT|RTGS|ACH|NACH|POS|MMT)(?:\s(?:Cr|Dr|CR|DR))?[/-]))([^\n]{2,90})`,
+  'gi',
+)
 const HAS_YOU = /you/i
 // Same keywords as NARRATION_RE without the unicode lookbehinds: a cheap gate for the expensive pattern.
-const HAS_NARRATION = /(?:info|desc|description|narration|remarks|details|particulars|des)\s?[:\-.]|(?:UPI|IMPS|NEFT|RTGS|ACH|NACH|POS|MMT)(?:\s(?:Cr|Dr|CR|DR))?[/-]/i
+const HAS_NARRATION =
+  /(?:info|desc|description|narration|remarks|details|particulars|des)\s?[:\-.]|(?:UPI|IMPS|NEFT|RTGS|ACH|NACH|POS|MMT)(?:\s(?:Cr|Dr|CR|DR))?[/-]/i
 const ICICI_CREDITED = /;\s?([^;\n]{2,50}?)\s(?:credited|debited)\b/i
-const SENT_YOU = new RegExp(String.raw`(?:^[^${L}\n]{0,6}|[.!:]\s|\n)([${L}][${L}\d&'. ]{1,40}?)\s(?:has\s|have\s)?(?:just\s)?(?:(?:sent|paid|gave|transferred)\s(?:you\b|money to you)|refunded\s[^\n]{0,30}?\bto you\b)`, 'i')
+const SENT_YOU = new RegExp(
+  String.raw`(?:^[^${L}\n]{0,6}|[.!:]\s|\n)([${L}][${L}\d&'. ]{1,40}?)\s(?:has\s|have\s)?(?:just\s)?(?:(?:sent|paid|gave|transferred)\s(?:you\b|money to you)|refunded\s[^\n]{0,30}?\bto you\b)`,
+  'i',
+)
 const YOU_PAID_NAME = new RegExp(String.raw`\byou (?:paid|sent|owe|charged)\s([${L}][${L}\d&'. ]{1,40}?)\s(?:[$€£₹]|R\$|[A-Z]{3}\s?)\s?\d`, 'i')
 
 // Prepositions that are ordinary words in other languages ("an", "a", "per", "w") count only right after a
@@ -92,7 +206,10 @@ const DEBIT_PREP = new RegExp(
   String.raw`(?:(?<![${L}])(?:at|@|to|towards|in favou?r of|paid to|sent to|trf to|chez|bei|bij|en|em|aan|naar|di|ke|kepada|para|presso|referente a|par|merchant|payee|beneficiary|location|to:|at:|voor|ご利用場所|ご利用先|가맹점|comercio|establecimiento|estabelecimento|lieu|händler)|${AFTER_SUM}|(?:transaction|purchase|payment|charge|compra)\s(?:(?:was|has been) made\s)?(?:with|at|em|en|no)|لدى|إلى|الى)(?![${L}])\s?:?\s?(?=([^\n]{2,70}))`,
   'gi',
 )
-const CREDIT_PREP = new RegExp(String.raw`(?:(?<![${L}])(?:from|frm|by|de|von|van|da|dari|sender|remitter|payer|par|od)|من)(?![${L}])\s?:?\s?(?=([^\n]{2,70}))`, 'gi')
+const CREDIT_PREP = new RegExp(
+  String.raw`(?:(?<![${L}])(?:from|frm|by|de|von|van|da|dari|sender|remitter|payer|par|od)|من)(?![${L}])\s?:?\s?(?=([^\n]{2,70}))`,
+  'gi',
+)
 // A direct debit names its creditor with "from/von/de/par": "Lastschrift über 39,99 € von Vodafone".
 const DIRECT_DEBIT = /\b(?:direct debit|debit order|lastschrift|prélèvement|cargo|incasso|domiciliaci[oó]n|addebito|d[eé]bito autom[aá]tico|ach debit)\b/i
 // Last resort: "for <name>" ("taken by Direct Debit for SPOTIFY", "for ETISALAT bill payment").
@@ -122,7 +239,10 @@ function pickVpa(text: string, type: TxnType | null): string | null {
   if (!text.includes('@')) return null
   const vpas = execAll(VPA_RE, text)
   if (vpas.length === 0) return null
-  const wanted = type === 'credit' ? /(?:from|by|linked to|sender)\s?(?:vpa|upi(?: id)?)?\s?:?\s?$/i : /(?:to|towards|cr\.? to|paid|payee|at)\s?(?:vpa|upi(?: id)?)?\s?:?\s?$/i
+  const wanted =
+    type === 'credit'
+      ? /(?:from|by|linked to|sender)\s?(?:vpa|upi(?: id)?)?\s?:?\s?$/i
+      : /(?:to|towards|cr\.? to|paid|payee|at)\s?(?:vpa|upi(?: id)?)?\s?:?\s?$/i
   for (const m of vpas) {
     const before = text.slice(Math.max(0, (m.index ?? 0) - 25), m.index ?? 0)
     if (wanted.test(before)) return m[1] ?? null
@@ -187,7 +307,8 @@ function commaField(text: string): string | null {
 // A line that is only a name, in multi-line alerts that print the merchant on a line of its own
 // ("Spent INR 3,450\nAxis Bank Card no. XX2211\n06-04-24 19:12:04 IST\nDMART AVENUE SUPERMAR\n...").
 const NAME_LINE = /^[A-Z][A-Z0-9&*'.\- ]{2,40}$/
-const NOT_NAME_LINE = /\b(?:BANK|CARD|A\/C|ACCT|ACCOUNT|AVL|AVAIL|BAL|BALANCE|LIMIT|NOT YOU|SMS|BLOCK|CALL|REF|UPI|IST|INR|DEBIT|CREDIT|SPENT|DEBITED|CREDITED|ALERT|DEAR|CUSTOMER|OTP|TXN|TRANSACTION)\b/
+const NOT_NAME_LINE =
+  /\b(?:BANK|CARD|A\/C|ACCT|ACCOUNT|AVL|AVAIL|BAL|BALANCE|LIMIT|NOT YOU|SMS|BLOCK|CALL|REF|UPI|IST|INR|DEBIT|CREDIT|SPENT|DEBITED|CREDITED|ALERT|DEAR|CUSTOMER|OTP|TXN|TRANSACTION)\b/
 // Card approvals in Korea/Japan print "10/21 14:22 STARBUCKS" or the time stamp and then the merchant on the
 // next line. The time must be HH:MM so a date-only line ("06-04-24") or a money line is never read as one.
 const STAMP_THEN_NAME = /^(?:\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?\s+)?\d{1,2}:\d{2}(?::\d{2})?(?:\s+(.{2,40}))?$/

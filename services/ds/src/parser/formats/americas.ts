@@ -32,18 +32,37 @@ export const CANADA: readonly InstitutionFormat[] = [
   { id: 'ca.cibc', name: 'CIBC', country: 'CA', senders: /^CIBC$/, names: /\bCIBC\b/ },
   { id: 'ca.desjardins', name: 'Desjardins', country: 'CA', senders: /^DESJARDINS$/, names: /\bDesjardins\b/i },
   { id: 'ca.tangerine', name: 'Tangerine', country: 'CA', senders: /^TANGERINE$/, names: /\bTangerine\b/ },
-  { id: 'ca.nationalbank', name: 'National Bank of Canada', country: 'CA', senders: /^(?:BNC|NATIONAL ?BANK|BANQUE ?NATIONALE)$/, names: /\bBanque Nationale\b|\bNational Bank of Canada\b/i },
-  { id: 'ca.interac', name: 'Interac e-Transfer', country: 'CA', senders: /^INTERAC$|^NOTIFY@PAYMENTS\.INTERAC\.CA$/, names: /\bInterac\b/i, channel: 'netbanking' },
+  {
+    id: 'ca.nationalbank',
+    name: 'National Bank of Canada',
+    country: 'CA',
+    senders: /^(?:BNC|NATIONAL ?BANK|BANQUE ?NATIONALE)$/,
+    names: /\bBanque Nationale\b|\bNational Bank of Canada\b/i,
+  },
+  {
+    id: 'ca.interac',
+    name: 'Interac e-Transfer',
+    country: 'CA',
+    senders: /^INTERAC$|^NOTIFY@PAYMENTS\.INTERAC\.CA$/,
+    names: /\bInterac\b/i,
+    channel: 'netbanking',
+  },
 ]
 
 export const BRAZIL: readonly InstitutionFormat[] = [
   { id: 'br.nubank', name: 'Nubank', country: 'BR', senders: /^NUBANK$|^NU$/, names: /\bNubank\b/i },
   {
-    id: 'br.itau', name: 'Itaú', country: 'BR', senders: /^ITAU$|^ITAÚ$/, names: /\bIta[uú]\b/i,
+    id: 'br.itau',
+    name: 'Itaú',
+    country: 'BR',
+    senders: /^ITAU$|^ITAÚ$/,
+    names: /\bIta[uú]\b/i,
     patterns: [
       {
         // "Compra aprovada no cartão final 1234 de R$ 45,67 em 12/03 às 10:11, PADARIA."
-        id: 'br.itau.compra', type: 'debit', channel: 'card',
+        id: 'br.itau.compra',
+        type: 'debit',
+        channel: 'card',
         re: /Compra aprovada no cart[aã]o final (?<account>\d{4}) de R\$ ?(?<amount>[\d.]{1,15},\d{2}) em (?<date>\d{2}\/\d{2}(?:\/\d{2,4})?) [àa]s \d{1,2}[:h]\d{2}, (?<merchant>[^\n.]{1,60})/i,
       },
     ],

@@ -8,7 +8,15 @@ import type { InstitutionFormat } from './types.js'
 export type { FormatPattern, InstitutionFormat } from './types.js'
 
 export const FORMATS: readonly InstitutionFormat[] = [
-  ...INDIA, ...UNITED_STATES, ...CANADA, ...BRAZIL, ...UNITED_KINGDOM, ...EUROPEAN_UNION, ...GULF, ...AFRICA, ...ASIA_PACIFIC,
+  ...INDIA,
+  ...UNITED_STATES,
+  ...CANADA,
+  ...BRAZIL,
+  ...UNITED_KINGDOM,
+  ...EUROPEAN_UNION,
+  ...GULF,
+  ...AFRICA,
+  ...ASIA_PACIFIC,
 ]
 
 // Senders repeat (a user's messages come from a handful of them), so the sender -> format look-up is

@@ -3,22 +3,37 @@ import type { InstitutionFormat } from './types.js'
 // Indian senders are DLT headers ("VM-HDFCBK"); the normaliser strips the operator prefix/suffix.
 export const INDIA: readonly InstitutionFormat[] = [
   {
-    id: 'in.hdfc', name: 'HDFC Bank', country: 'IN', senders: /^HDFC(?:BK|BN|CC|SMS)$/, names: /\bHDFC\s?Bank\b/i,
+    id: 'in.hdfc',
+    name: 'HDFC Bank',
+    country: 'IN',
+    senders: /^HDFC(?:BK|BN|CC|SMS)$/,
+    names: /\bHDFC\s?Bank\b/i,
     patterns: [
       {
-        id: 'in.hdfc.upi_sent', type: 'debit', channel: 'upi',
+        id: 'in.hdfc.upi_sent',
+        type: 'debit',
+        channel: 'upi',
         re: /^Sent (?:Rs\.?|INR|₹) ?(?<amount>[\d,]{1,15}(?:\.\d{1,2})?)\s+From HDFC Bank A\/C [*xX]{0,6}(?<account>\d{3,6})\s+To (?<merchant>[^\n]{1,60}?)\s+On (?<date>\d{2}\/\d{2}\/\d{2,4})\s+Ref (?<ref>\d{6,20})/i,
       },
       {
-        id: 'in.hdfc.card_spent', type: 'debit', channel: 'card',
+        id: 'in.hdfc.card_spent',
+        type: 'debit',
+        channel: 'card',
         re: /^Spent (?:Rs\.?|INR|₹) ?(?<amount>[\d,]{1,15}(?:\.\d{1,2})?)\s+On HDFC Bank (?:Credit |Debit )?Card [*xX]{0,6}(?<account>\d{4})\s+At (?<merchant>[^\n]{1,60}?)\s+On (?<date>\d{4}-\d{2}-\d{2})/i,
       },
     ],
   },
-  { id: 'in.icici', name: 'ICICI Bank', country: 'IN', senders: /^ICICI[A-Z]{0,2}$|^ICICIB$/, names: /\bICICI\s?Bank\b/i,
+  {
+    id: 'in.icici',
+    name: 'ICICI Bank',
+    country: 'IN',
+    senders: /^ICICI[A-Z]{0,2}$|^ICICIB$/,
+    names: /\bICICI\s?Bank\b/i,
     patterns: [
       {
-        id: 'in.icici.upi_debit', type: 'debit', channel: 'upi',
+        id: 'in.icici.upi_debit',
+        type: 'debit',
+        channel: 'upi',
         re: /ICICI Bank Acc(?:oun)?t X{1,6}(?<account>\d{3,6}) debited (?:for|with) (?:Rs\.?|INR) ?(?<amount>[\d,]{1,15}(?:\.\d{1,2})?) on (?<date>\d{1,2}-[A-Za-z]{3}-\d{2,4}); (?<merchant>[^\n;]{1,60}?) credited\. UPI:(?<ref>\d{6,20})/i,
       },
     ],
@@ -26,11 +41,17 @@ export const INDIA: readonly InstitutionFormat[] = [
   { id: 'in.sbi', name: 'State Bank of India', country: 'IN', senders: /^(?:SBI[A-Z]{0,4}|CBSSBI|ATMSBI|SBIPSG)$/, names: /\bSBI\b|State Bank of India/i },
   { id: 'in.sbicard', name: 'SBI Card', country: 'IN', senders: /^SBI(?:CRD|CARD)$|^SBMCRD$/, names: /\bSBI Card\b/i },
   {
-    id: 'in.axis', name: 'Axis Bank', country: 'IN', senders: /^AXIS(?:BK|BN|MF)$/, names: /\bAxis\s?Bank\b/i,
+    id: 'in.axis',
+    name: 'Axis Bank',
+    country: 'IN',
+    senders: /^AXIS(?:BK|BN|MF)$/,
+    names: /\bAxis\s?Bank\b/i,
     patterns: [
       {
         // Multi-line card alert: Spent / Card no. XX1234 / INR 1500 / 12-03-24 10:11:12 / MERCHANT / Avl Lmt ...
-        id: 'in.axis.card_spent_lines', type: 'debit', channel: 'card',
+        id: 'in.axis.card_spent_lines',
+        type: 'debit',
+        channel: 'card',
         re: /^Spent\nCard no\. ?[xX*]{0,6}(?<account>\d{4})\n(?:INR|Rs\.?) ?(?<amount>[\d,]{1,15}(?:\.\d{1,2})?)\n(?<date>\d{2}-\d{2}-\d{2,4})[^\n]{0,12}\n(?<merchant>[^\n]{1,60})\n/,
       },
     ],

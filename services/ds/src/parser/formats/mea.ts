@@ -18,7 +18,12 @@ export const GULF: readonly InstitutionFormat[] = [
 
 export const AFRICA: readonly InstitutionFormat[] = [
   {
-    id: 'ke.mpesa', name: 'M-PESA (Safaricom)', country: 'KE', senders: /^M-?PESA$/, names: /\bM-?PESA\b/i, channel: 'mobile_money',
+    id: 'ke.mpesa',
+    name: 'M-PESA (Safaricom)',
+    country: 'KE',
+    senders: /^M-?PESA$/,
+    names: /\bM-?PESA\b/i,
+    channel: 'mobile_money',
     patterns: [
       // "QCL1ABC2DE Confirmed." - the leading transaction code is the reference.
       { id: 'ke.mpesa.confirmed', re: /^(?<ref>[A-Z0-9]{10})\s+Confirmed\b/ },
@@ -40,11 +45,17 @@ export const AFRICA: readonly InstitutionFormat[] = [
   { id: 'za.standardbank', name: 'Standard Bank', country: 'ZA', senders: /^STANDARD ?BANK$|^SBSA$/, names: /\bStandard Bank\b/i },
   { id: 'za.capitec', name: 'Capitec', country: 'ZA', senders: /^CAPITEC$/, names: /\bCapitec\b/i },
   {
-    id: 'za.absa', name: 'Absa', country: 'ZA', senders: /^ABSA$/, names: /\bAbsa\b/i,
+    id: 'za.absa',
+    name: 'Absa',
+    country: 'ZA',
+    senders: /^ABSA$/,
+    names: /\bAbsa\b/i,
     patterns: [
       {
         // "Absa: CHEQ1234, Pur, 12/03/24 PICK N PAY, R-500.00, Available R12,345.67"
-        id: 'za.absa.pur', type: 'debit', channel: 'card',
+        id: 'za.absa.pur',
+        type: 'debit',
+        channel: 'card',
         re: /Absa: [A-Z]{2,8}(?<account>\d{4}), (?:Pur|Purchase|POS Pur), (?<date>\d{2}\/\d{2}\/\d{2,4}) (?<merchant>[^,\n]{1,60}), R-?(?<amount>[\d,]{1,15}\.\d{2})/,
       },
     ],

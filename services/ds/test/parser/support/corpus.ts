@@ -43,7 +43,9 @@ export const HOLDOUT_DIRS = { holdout: join(FIXTURES, 'holdout'), holdout2: join
 
 export function loadCorpus(dir: string = CORPUS_DIR): CorpusRecord[] {
   const out: CorpusRecord[] = []
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.jsonl')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((x) => x.endsWith('.jsonl'))
+    .sort()) {
     for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
       if (line.trim()) out.push(JSON.parse(line) as CorpusRecord)
     }
