@@ -9,7 +9,7 @@ import { aclsFor, kafkaTopics as topicsFor, kafkaUsers as usersFor, type Desired
 import { allTopicSpecs } from '../../packages/events/src/topics.js'
 import { KAFKA_CLUSTER } from './services.js'
 
-const spec = { ...DEFAULT_SPEC, kafka: { clusterName: KAFKA_CLUSTER } }
+const spec = { ...DEFAULT_SPEC, kafka: { ...DEFAULT_SPEC.kafka, clusterName: KAFKA_CLUSTER } }
 
 export const kafkaTopics = (): DesiredObject[] => topicsFor(spec, {}, allTopicSpecs())
 export const kafkaUsers = (): DesiredObject[] => usersFor(spec, {}, allTopicSpecs())

@@ -43,6 +43,7 @@ t.test('the CRD fills an empty spec with its defaults and refuses what Kafka or 
   const api = trackerApi(kubeConfig, namespace)
   const created = await api.create('defaults', {})
   t.same(created.spec, DEFAULT_SPEC, 'spec: {} becomes DEFAULT_SPEC (the static k8s/strimzi YAML is made from it)')
+  t.equal(created.spec.kafka.strimzi, true)
 
   const refused = async (spec: Record<string, unknown>, pattern: RegExp, what: string, status = 422) => {
     const result = await rejection(() => api.create(`bad-${Math.random().toString(16).slice(2, 8)}`, spec))
@@ -236,6 +237,20 @@ t.test('drift is repaired at once: a deleted topic comes back, an edited plugin 
   t.pass('both repaired by the watch, long before the 60 s resync')
   await new Promise((resolve) => setTimeout(resolve, 1_000))
   t.ok(await api.get('KongPlugin', 'someone-elses'), 'an unlabelled object is never pruned')
+})
+
+t.test('with kafka.strimzi false (Kafka not run by Strimzi) no topics or users are made, earlier ones are pruned, and Ready needs no Strimzi', async (t) => {
+  const { api } = await setup(t)
+  await api.create('expenses', { rateLimits: { tiers: [{ name: 'login', perMinute: 10 }] } })
+  await until(async () => (await api.list('KafkaUser', 'expenses')).length === USERS, 'made while strimzi is true')
+  await api.patchSpec('expenses', { kafka: { strimzi: false } })
+  await until(async () => (await api.list('KafkaTopic', 'expenses')).length === 0 && (await api.list('KafkaUser', 'expenses')).length === 0, 'pruned')
+  const ready = await until(async () => {
+    const now = await api.read('expenses')
+    return api.condition(now, 'Ready')?.status === 'True' ? now : undefined
+  }, 'Ready without any topic')
+  t.equal(ready.status?.kafka?.summary, 'not managed (spec.kafka.strimzi: false)')
+  t.equal((await api.list('KongPlugin', 'expenses')).length, 1, 'the rest is still made')
 })
 
 t.test('deleting the tracker deletes what it owns, then the finalizer lets it go', async (t) => {

@@ -26,7 +26,8 @@ export interface RateLimitTier {
 }
 
 export interface ExpenseTrackerSpec {
-  kafka: { clusterName: string }
+  /** strimzi false: Kafka is not run by Strimzi here (the chart's dev Kafka makes its own topics), so no KafkaTopic or KafkaUser is made. */
+  kafka: { clusterName: string; strimzi: boolean }
   topics: {
     partitions: number
     replicas: number
@@ -86,7 +87,7 @@ export interface ExpenseTracker {
  * Used where no apiserver defaults for us: the static k8s/strimzi/ YAML.
  */
 export const DEFAULT_SPEC: ExpenseTrackerSpec = {
-  kafka: { clusterName: 'expenses-kafka' },
+  kafka: { clusterName: 'expenses-kafka', strimzi: true },
   topics: { partitions: 6, replicas: 1, minInSyncReplicas: 1, deadLetterRetentionHours: 720 },
   signingKeys: { rotationPeriodHours: 720, retainOldKeysMinutes: 20, authDeployment: 'auth-service' },
   rateLimits: { tiers: [] },
@@ -132,6 +133,11 @@ export const specSchema = {
           pattern: DNS_LABEL,
           maxLength: 63,
           default: 'expenses-kafka',
+        },
+        strimzi: {
+          type: 'boolean',
+          description: "Make the KafkaTopics and KafkaUsers; false where Kafka is not run by Strimzi (the chart's dev Kafka makes its own topics)",
+          default: true,
         },
       },
     },

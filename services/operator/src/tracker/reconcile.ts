@@ -116,7 +116,8 @@ export class TrackerReconciler {
       const wanted = desired.filter((o) => o.kind === kind.kind)
       const existing = await this.listOwned(kind, name)
       if (existing === 'missing') {
-        missingCrds.push(crdName(kind))
+        // A kind the spec does not ask for (Strimzi's, with strimzi: false) may well be absent.
+        if (wanted.length > 0) missingCrds.push(crdName(kind))
         continue
       }
       const byName = new Map(existing.map((o) => [o.metadata?.name ?? '', o]))
@@ -361,9 +362,11 @@ export class TrackerReconciler {
         topicsReady: topics.ready,
         users: users.total,
         usersReady: users.ready,
-        summary: missingCrds.some((c) => c.includes('strimzi'))
-          ? 'Strimzi CRDs missing'
-          : `${topics.ready}/${topics.total} topics, ${users.ready}/${users.total} users`,
+        summary: !tracker.spec.kafka.strimzi
+          ? 'not managed (spec.kafka.strimzi: false)'
+          : missingCrds.some((c) => c.includes('strimzi'))
+            ? 'Strimzi CRDs missing'
+            : `${topics.ready}/${topics.total} topics, ${users.ready}/${users.total} users`,
       },
       keys: {
         published: keys.published,

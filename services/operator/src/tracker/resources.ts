@@ -110,5 +110,6 @@ export function rateLimitPlugins(tracker: string, tiers: readonly RateLimitTier[
 /** Everything the tracker named `tracker` should own, labelled with TRACKER_LABEL. */
 export function desiredObjects(tracker: string, spec: ExpenseTrackerSpec, topics: readonly TopicSpec[]): DesiredObject[] {
   const labels = { [TRACKER_LABEL]: tracker, 'app.kubernetes.io/managed-by': 'expenses-operator' }
-  return [...kafkaTopics(spec, labels, topics), ...kafkaUsers(spec, labels, topics), ...rateLimitPlugins(tracker, spec.rateLimits.tiers, labels)]
+  const kafka = spec.kafka.strimzi ? [...kafkaTopics(spec, labels, topics), ...kafkaUsers(spec, labels, topics)] : []
+  return [...kafka, ...rateLimitPlugins(tracker, spec.rateLimits.tiers, labels)]
 }
