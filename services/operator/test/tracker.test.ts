@@ -1,8 +1,11 @@
 import t, { type Test } from 'tap'
+import { createLogger } from '@expenses/platform'
 import { startRotatingTokenIssuer, waitFor } from '@expenses/testing'
 import { apiStatus } from '../src/kubernetes.js'
 import { DEFAULT_SPEC, type ExpenseTracker } from '../src/tracker/crd.js'
-import { FINALIZER } from '../src/tracker/reconcile.js'
+import { EventRecorder } from '../src/tracker/events.js'
+import { trackerClients } from '../src/tracker/kube.js'
+import { FINALIZER, TrackerReconciler } from '../src/tracker/reconcile.js'
 import { ROTATE_NOW_ANNOTATION } from '../src/tracker/rotation.js'
 import { installCrds, newNamespace, startControlPlane, startOperator } from './helper.js'
 import { trackerApi } from './tracker-helper.js'
@@ -319,6 +322,39 @@ t.test("signing keys rotate through auth-service's own job, once per request, an
 
   await api.annotate('expenses', { [ROTATE_NOW_ANNOTATION]: 'suspected-leak-2' })
   await until(async () => (await api.jobs('expenses')).length === 2, 'a new request, a new Job')
+})
+
+t.test('a scheduled rotation: nothing before the period is over, one Job once it is, the next counted from it', async (t) => {
+  // The reconciler alone (no loop), with a clock the test moves: a period is an hour at least.
+  const namespace = await newNamespace(clients)
+  const api = trackerApi(kubeConfig, namespace)
+  await api.deployment('auth-service', { available: true })
+  const created = await api.create('expenses', { signingKeys: { rotationPeriodHours: 24, retainOldKeysMinutes: 30 } })
+  const start = new Date(created.metadata.creationTimestamp ?? Date.now()).getTime()
+  let now = start
+  const clientsFor = trackerClients(kubeConfig)
+  const logger = createLogger({ service: 'operator', level: 'silent' })
+  const reconciler = new TrackerReconciler({
+    clients: clientsFor,
+    namespace,
+    logger,
+    keyState: () => ({ ok: true, published: 1, message: 'in step' }),
+    events: new EventRecorder(clientsFor.core, logger, 'test'),
+    now: () => new Date(now),
+  })
+  now = start + 23 * 3_600_000
+  await reconciler.reconcile('expenses')
+  t.same(await api.jobs('expenses'), [], 'no rotation before the period is over')
+  now = start + 24 * 3_600_000 + 1_000
+  await reconciler.reconcile('expenses')
+  const jobs = await api.jobs('expenses')
+  t.equal(jobs.length, 1, 'one Job once it is')
+  const status = (await api.read('expenses'))?.status?.keys
+  t.equal(status?.lastRotationTime, new Date(now).toISOString().replace(/\.\d+Z$/, 'Z'))
+  t.equal(status?.nextRotationTime, new Date(now + 24 * 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z'), 'the next one counted from this one')
+  now += 3_600_000
+  await reconciler.reconcile('expenses')
+  t.equal((await api.jobs('expenses')).length, 1, 'an hour later: still one')
 })
 
 t.test('a rotation with no auth-service Deployment to run in is Degraded, with the setting to fix', async (t) => {
