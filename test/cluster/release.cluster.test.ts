@@ -257,13 +257,10 @@ t.test('the ExpenseTracker: two operator pods, one Lease holder, Ready, the rate
     'another pod holds the Lease',
     60_000,
   )
-  const deleted = await kubectl(['-n', namespace, 'delete', 'kafkatopic', 'expense.parsed.v1'])
+  const plugin = `${release}-auth-login-rate-limit`
+  const deleted = await kubectl(['-n', namespace, 'delete', 'kongplugin', plugin])
   t.equal(deleted.code, 0, deleted.stderr)
-  await eventually(
-    async () => (await items('kafkatopics')).some((k) => k.metadata.name === 'expense.parsed.v1'),
-    'the topic restored by the new leader',
-    60_000,
-  )
+  await eventually(async () => (await items('kongplugins')).some((k) => k.metadata.name === plugin), 'the plugin restored by the new leader', 60_000)
   t.pass('drift repaired after a leader change')
 })
 
