@@ -37,3 +37,20 @@ export function describeKubeError(err: unknown): string {
   }
   return err instanceof Error ? err.message : String(err)
 }
+
+/** A Kubernetes call failed (apiserver down, forbidden, conflict): retried with backoff by both loops. */
+export class KubernetesError extends Error {
+  constructor(step: string, cause: unknown) {
+    super(`${step}: ${describeKubeError(cause)}`, { cause })
+    this.name = 'KubernetesError'
+  }
+}
+
+/** Runs one apiserver call, naming the step in the KubernetesError it throws. */
+export async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    throw new KubernetesError(what, err)
+  }
+}

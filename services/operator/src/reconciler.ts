@@ -1,6 +1,9 @@
 import type { V1OwnerReference, V1Secret } from '@kubernetes/client-node'
 import { fetchSigningKeys, type SigningKey } from './jwks.js'
-import { apiStatus, describeKubeError, KONG_CONSUMER, type KongConsumer, type KubeClients } from './kubernetes.js'
+import { apiStatus, KONG_CONSUMER, KubernetesError, step, type KongConsumer, type KubeClients } from './kubernetes.js'
+
+// Re-exported: KubernetesError was defined here before both loops shared it.
+export { KubernetesError }
 import { KID_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE, managedLabels, managedSelector, secretNameForKid } from './naming.js'
 
 export interface ReconcilerOptions {
@@ -29,14 +32,6 @@ export interface ReconcileResult {
   /** The ownerConfigMap's uid written into the objects; undefined when none is configured or found. */
   ownerUid: string | undefined
   consumer: 'created' | 'updated' | 'unchanged'
-}
-
-/** A Kubernetes call failed (apiserver down, forbidden, conflict): retried with backoff. */
-export class KubernetesError extends Error {
-  constructor(step: string, cause: unknown) {
-    super(`${step}: ${describeKubeError(cause)}`, { cause })
-    this.name = 'KubernetesError'
-  }
 }
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64')
@@ -204,14 +199,6 @@ export class Reconciler {
       }),
     )
     return 'updated'
-  }
-}
-
-async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn()
-  } catch (err) {
-    throw new KubernetesError(what, err)
   }
 }
 

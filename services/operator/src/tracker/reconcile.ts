@@ -1,7 +1,7 @@
 import { allTopicSpecs } from '@expenses/events/topics'
 import type { KubernetesObject, V1Deployment, V1OwnerReference } from '@kubernetes/client-node'
 import type { Logger } from '@expenses/platform'
-import { apiStatus, describeKubeError } from '../kubernetes.js'
+import { apiStatus, describeKubeError, KubernetesError, step } from '../kubernetes.js'
 import { TRACKER, TRACKER_API_VERSION, type Condition, type ExpenseTracker, type ExpenseTrackerStatus } from './crd.js'
 import type { EventRecorder } from './events.js'
 import { apply, FIELD_MANAGER, jsonPatch, mergePatch, unless404, type TrackerClients } from './kube.js'
@@ -32,22 +32,6 @@ export interface TrackerResult {
   /** Ask to be looked at again after this long (waiting for readiness, a rotation due later, cleanup). */
   requeueAfterMs?: number
   changes: string[]
-}
-
-/** A step that failed with the apiserver's answer; the queue retries the tracker with backoff. */
-export class TrackerError extends Error {
-  constructor(step: string, cause: unknown) {
-    super(`${step}: ${describeKubeError(cause)}`, { cause })
-    this.name = 'TrackerError'
-  }
-}
-
-async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn()
-  } catch (err) {
-    throw new TrackerError(what, err)
-  }
 }
 
 const ref = (kind: ManagedKind, namespace: string) => ({ group: kind.group, version: kind.version, plural: kind.plural, namespace })
@@ -152,7 +136,7 @@ export class TrackerReconciler {
 
     const status = this.statusFor(tracker, desired, observed, { missingCrds, failures, rotation, deployments })
     await this.writeStatus(tracker, status)
-    if (failures.length > 0) throw new TrackerError('reconcile', new Error(failures.join('; ')))
+    if (failures.length > 0) throw new KubernetesError('reconcile', new Error(failures.join('; ')))
     const ready = status.conditions?.find((c) => c.type === 'Ready')?.status === 'True'
     const untilRotation = rotation.next ? Math.max(1_000, rotation.next.getTime() - this.now().getTime()) : undefined
     const requeueAfterMs = ready ? untilRotation : Math.min(WAITING_REQUEUE_MS, untilRotation ?? Infinity)
@@ -173,7 +157,7 @@ export class TrackerReconciler {
       return list.items ?? []
     } catch (err) {
       if (apiStatus(err) === 404) return 'missing'
-      throw new TrackerError(`list ${kind.plural}`, err)
+      throw new KubernetesError(`list ${kind.plural}`, err)
     }
   }
 
