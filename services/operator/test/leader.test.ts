@@ -118,7 +118,9 @@ t.test('two replicas: one leads and reconciles, the standby never does, and take
   // Drift while nobody led is repaired by the new leader.
   await api.delete('KongPlugin', 'expenses-login-rate-limit')
   await waitFor(async () => (await api.get('KongPlugin', 'expenses-login-rate-limit')) !== undefined, { what: 'repaired by the new leader', timeoutMs: 20_000 })
-  t.ok((await sumOutcomes(standby)) > 0, 'the new leader reconciles')
+  // As above, the counter moves just after the pass's last write, so wait for it rather than read it once.
+  const newLeaderPasses = await waitFor(async () => (await sumOutcomes(standby)) || undefined, { what: 'a pass counted by the new leader', timeoutMs: 10_000 })
+  t.ok(newLeaderPasses > 0, `the new leader reconciles (${newLeaderPasses} passes)`)
 
   sampling = false
   await sampler
