@@ -20,6 +20,7 @@ export interface AppOptions {
   service: string
   /** API version for OpenAPI info.version. Default 0.1.0. */
   version?: string
+  /** OpenAPI info.title. Default: the service name. */
   title?: string
   description?: string
   /** Public path prefixes for OpenAPI `servers`, e.g. [{ url: '/expense/v1' }]. */
@@ -31,7 +32,8 @@ export interface AppOptions {
   serveOpenApi?: boolean
   /** Maximum request body in bytes. Default 1 MiB. */
   bodyLimit?: number
-  readinessChecks?: ReadinessChecks
+  /** Checks behind GET /readyz; none (undefined) means ready once listening. */
+  readinessChecks?: ReadinessChecks | undefined
   readinessTimeoutMs?: number
   /** Pass one to register service metrics before the app exists; otherwise one is created. */
   metricsRegistry?: Registry

@@ -63,11 +63,10 @@ export async function buildAuthApp(deps: AuthAppDeps): Promise<AuthApp> {
 
   const app = await buildApp({
     service: 'auth-service',
-    title: 'auth-service',
     description: 'Accounts, sessions (rotating refresh tokens) and the public keys that verify access tokens.',
     servers: [{ url: '/' }],
     logger: deps.logger,
-    ...(deps.readinessChecks ? { readinessChecks: deps.readinessChecks } : {}),
+    readinessChecks: deps.readinessChecks,
   })
   // auth-service verifies its own tokens with its own keys; no JWKS round trip.
   await registerAuth(app, { getPublicKey: (kid) => keys.publicKey(kid) }, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE })

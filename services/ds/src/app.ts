@@ -33,13 +33,12 @@ export async function buildDsApp(deps: DsAppDeps): Promise<DsApp> {
   const corrections = new Corrections(db, deps.onOutboxWrite)
   const app = await buildApp({
     service: 'ds-service',
-    title: 'ds-service',
     description: "Turns raw bank SMS / notifications into expense events, and learns each user's senders from their corrections.",
     servers: [{ url: '/' }],
     logger: deps.logger,
     // A full batch is 500 messages of up to 4096 characters (the gateway allows 4 MiB on /ds/v1 as well).
     bodyLimit: config.BODY_LIMIT_BYTES,
-    ...(deps.readinessChecks ? { readinessChecks: deps.readinessChecks } : {}),
+    readinessChecks: deps.readinessChecks,
   })
   await registerAuth(app, deps.keySource ?? { jwksUrl: config.AUTH_JWKS_URL }, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE })
   await app.register(messageRoutes, { prefix: PREFIX, messages, corrections })

@@ -29,11 +29,10 @@ export async function buildExpenseApp(deps: ExpenseAppDeps): Promise<ExpenseApp>
   const summaries = new Summaries(db)
   const app = await buildApp({
     service: 'expense-service',
-    title: 'expense-service',
     description: 'Expenses from parsed bank messages and manual entry: CRUD, filters, keyset pagination, summaries, categories.',
     servers: [{ url: '/' }],
     logger: deps.logger,
-    ...(deps.readinessChecks ? { readinessChecks: deps.readinessChecks } : {}),
+    readinessChecks: deps.readinessChecks,
   })
   await registerAuth(app, { jwksUrl: config.AUTH_JWKS_URL }, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE })
   await app.register(expenseRoutes, { prefix: PREFIX, expenses })

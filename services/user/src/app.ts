@@ -27,11 +27,10 @@ export async function buildUserApp(deps: UserAppDeps): Promise<UserApp> {
   const profiles = new Profiles(deps.db, deps.onOutboxWrite)
   const app = await buildApp({
     service: 'user-service',
-    title: 'user-service',
     description: "Users' profiles: names, phone number, default currency and time zone.",
     servers: [{ url: '/' }],
     logger: deps.logger,
-    ...(deps.readinessChecks ? { readinessChecks: deps.readinessChecks } : {}),
+    readinessChecks: deps.readinessChecks,
   })
   await registerAuth(app, { jwksUrl: config.AUTH_JWKS_URL }, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE })
   await app.register(profileRoutes, { prefix: PREFIX, profiles })

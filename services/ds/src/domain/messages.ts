@@ -28,6 +28,8 @@ export function toView(row: BankMessage): MessageView {
     receivedAt: row.receivedAt.toISOString(),
     createdAt: row.createdAt.toISOString(),
     parsedAt: row.parsedAt?.toISOString() ?? null,
+    // JSON columns, written only by this service from these same schemas (the parser's result, a checked
+    // correction), so the stored shape is the view's; Prisma types them as any JSON.
     result: (row.result ?? null) as MessageView['result'],
     reason: row.reason,
     correction: (row.correction ?? null) as MessageView['correction'],
