@@ -11,7 +11,7 @@ import { allTopicSpecs, kafkaConnectionConfig, kafkaSettings, type TopicSpec } f
 import { loadConfig, Type } from '@expenses/platform'
 import { KAFKA_VERSION, LOG4J_VERSION, READY_TIMEOUT_MS, SLF4J_VERSION, type InfraPaths } from './config.js'
 import { InfraError, errorMessage } from './errors.js'
-import { assertPortFree, isAlive, runningFromPidFile, spawnDetached, stopProcess, waitUntil } from './process.js'
+import { assertPortFree, isAlive, runningFromPidFile, spawnDetached, stopFromPidFile, waitUntil } from './process.js'
 import { checkJava, checkMaven } from './tools.js'
 
 const { Kafka, logLevel } = kafkajs
@@ -328,17 +328,12 @@ export async function ensureKafka(paths: InfraPaths, port: number, controllerPor
   return result
 }
 
-export async function stopKafka(paths: InfraPaths): Promise<boolean> {
-  const pid = runningFromPidFile(paths.kafkaPidFile, paths.kafkaConfig)
-  if (pid === undefined) return false
+export function stopKafka(paths: InfraPaths): Promise<boolean> {
   // SIGTERM runs the broker's controlled shutdown; a KRaft single node needs a few seconds.
-  const stopped = await stopProcess(pid, [
+  return stopFromPidFile({ name: 'the local Kafka', pidFile: paths.kafkaPidFile, marker: paths.kafkaConfig, log: paths.kafkaLog }, [
     { signal: 'SIGTERM', waitMs: 60_000 },
     { signal: 'SIGKILL', waitMs: 5_000 },
   ])
-  if (!stopped) throw new InfraError(`the local Kafka (pid ${pid}) did not stop; see ${paths.kafkaLog}`)
-  fs.rmSync(paths.kafkaPidFile, { force: true })
-  return true
 }
 
 export async function kafkaStatus(paths: InfraPaths, port: number): Promise<string> {

@@ -10,7 +10,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { READY_TIMEOUT_MS, type InfraPaths } from './config.js'
 import { InfraError, errorMessage } from './errors.js'
-import { assertPortFree, isAlive, runningFromPidFile, spawnDetached, stopProcess, waitUntil } from './process.js'
+import { assertPortFree, isAlive, runningFromPidFile, spawnDetached, stopFromPidFile, waitUntil } from './process.js'
 
 /** Services that own a database, and the env var that carries each one's URL. */
 export const DATABASE_SERVICES = [
@@ -254,19 +254,14 @@ export async function ensurePostgres(paths: InfraPaths, port: number, env: NodeJ
   return ensureLocalPostgres(paths, port)
 }
 
-export async function stopPostgres(paths: InfraPaths): Promise<boolean> {
-  const pid = runningFromPidFile(paths.pgPidFile, paths.pgData)
-  if (pid === undefined) return false
+export function stopPostgres(paths: InfraPaths): Promise<boolean> {
   // SIGINT is Postgres's "fast" shutdown (disconnects clients, checkpoints); SIGTERM would wait
   // for every client to leave. SIGQUIT is the immediate shutdown, SIGKILL the last resort.
-  const stopped = await stopProcess(pid, [
+  return stopFromPidFile({ name: 'the local Postgres', pidFile: paths.pgPidFile, marker: paths.pgData, log: paths.pgLog }, [
     { signal: 'SIGINT', waitMs: 30_000 },
     { signal: 'SIGQUIT', waitMs: 5_000 },
     { signal: 'SIGKILL', waitMs: 5_000 },
   ])
-  if (!stopped) throw new InfraError(`the local Postgres (pid ${pid}) did not stop; see ${paths.pgLog}`)
-  fs.rmSync(paths.pgPidFile, { force: true })
-  return true
 }
 
 export async function postgresStatus(paths: InfraPaths, port: number): Promise<string> {

@@ -113,6 +113,18 @@ export async function stopProcess(pid: number, steps: readonly StopStep[]): Prom
   return !isAlive(pid)
 }
 
+/**
+ * Stops the process a pid file names (if it is ours and running, see runningFromPidFile) through `steps`,
+ * then removes the pid file. False when nothing was running; an InfraError naming its log when it would not stop.
+ */
+export async function stopFromPidFile(what: { name: string; pidFile: string; marker: string; log: string }, steps: readonly StopStep[]): Promise<boolean> {
+  const pid = runningFromPidFile(what.pidFile, what.marker)
+  if (pid === undefined) return false
+  if (!(await stopProcess(pid, steps))) throw new InfraError(`${what.name} (pid ${pid}) did not stop; see ${what.log}`)
+  fs.rmSync(what.pidFile, { force: true })
+  return true
+}
+
 /** Resolves true if nothing listens on 127.0.0.1:port (we could bind it ourselves). */
 export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
