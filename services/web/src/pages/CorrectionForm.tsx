@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { api, call, type Correction, type Message } from '../api/client'
 import { CHANNELS } from '../api/enums'
 import { Field, Select } from '../components/Field'
+import { FormActions } from '../components/FormActions'
 import { MoneyFields } from '../components/MoneyFields'
 import { Notice } from '../components/Notice'
 import { useFormAction } from '../components/useFormAction'
@@ -72,15 +73,7 @@ export function CorrectionForm({ message, onDone, onCancel }: { message: Message
         </Select>
         <Field label="Reference" name="reference" defaultValue={r?.reference ?? ''} error={fieldErrors.reference} />
       </div>
-      <Notice kind="error">{error}</Notice>
-      <div className="actions">
-        <button type="submit" disabled={busy}>
-          {busy ? 'Saving…' : 'Save correction'}
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions busy={busy} error={error} submitLabel="Save correction" onCancel={onCancel} />
     </form>
   )
 }

@@ -3,8 +3,8 @@ import { api, call, type Expense, type ExpenseCreate, type ExpenseUpdate } from 
 import { CATEGORIES } from '../api/enums'
 import { useProfile } from '../app/profile'
 import { Field, Select } from '../components/Field'
+import { FormActions } from '../components/FormActions'
 import { MoneyFields } from '../components/MoneyFields'
-import { Notice } from '../components/Notice'
 import { useFormAction } from '../components/useFormAction'
 import { categoryLabel, toLocalInput, zonedToIso } from '../format'
 
@@ -92,15 +92,7 @@ export function ExpenseForm({ expense, onSaved, onCancel }: { expense: Expense |
           </div>
         )}
         <Field label="Note (optional)" name="note" maxLength={1000} defaultValue={expense?.note ?? ''} error={fieldErrors.note} />
-        <Notice kind="error">{error}</Notice>
-        <div className="actions">
-          <button type="submit" disabled={busy}>
-            {busy ? 'Saving…' : expense ? 'Save' : 'Add expense'}
-          </button>
-          <button type="button" className="secondary" onClick={onCancel}>
-            Cancel
-          </button>
-        </div>
+        <FormActions busy={busy} error={error} submitLabel={expense ? 'Save' : 'Add expense'} onCancel={onCancel} />
       </form>
     </section>
   )
