@@ -276,25 +276,38 @@ export interface CiValues {
   readonly values: Record<string, unknown>
 }
 
+/** What every chart of one generator run shares: the chart and lib versions and the generated-file marker. */
+export interface ChartRelease {
+  readonly version: string
+  readonly libVersion: string
+  readonly generated: string
+}
+
+/** Production values every chart's ci/production-values.yaml starts from: a private registry and a pinned digest. */
+export const PINNED_IMAGE_VALUES = {
+  global: { imageRegistry: 'registry.example.com' },
+  image: { digest: `sha256:${'0'.repeat(64)}` },
+} as const
+
 /**
  * The files of a chart built on the lib chart: Chart.yaml (lib at an exact version), values.yaml,
  * values.schema.json, README.md, its one template (a lib include) and ci/{default,production,minimal}.
  * Repo-relative path -> content.
  */
-export function libChartFiles(chart: {
-  readonly name: string
-  readonly description: string
-  readonly version: string
-  readonly libVersion: string
-  readonly generated: string
-  readonly schema: JsonSchema
-  readonly readme: string
-  /** templates/<file>: the one include that renders every object (the lib chart's, or the chart's own). */
-  readonly template: { readonly file: string; readonly include: string }
-  readonly defaultComment: string
-  readonly production: CiValues
-  readonly minimal: CiValues
-}): Record<string, string> {
+export function libChartFiles(
+  chart: ChartRelease & {
+    readonly name: string
+    readonly description: string
+    readonly schema: JsonSchema
+    readonly readme: string
+    /** templates/<file>: the one include that renders every object (the lib chart's, or the chart's own). */
+    readonly template: { readonly file: string; readonly include: string }
+    /** The comment of ci/default-values.yaml. Default: "Chart defaults." */
+    readonly defaultComment?: string
+    readonly production: CiValues
+    readonly minimal: CiValues
+  },
+): Record<string, string> {
   const dir = `charts/${chart.name}`
   const chartYaml = {
     apiVersion: 'v2',
@@ -311,7 +324,7 @@ export function libChartFiles(chart: {
     [`${dir}/values.schema.json`]: `${JSON.stringify(chart.schema, null, 2)}\n`,
     [`${dir}/README.md`]: chart.readme,
     [`${dir}/templates/${chart.template.file}`]: `{{- /* ${chart.generated} Every object comes from the "${chart.template.include}" template. */ -}}\n{{ include "${chart.template.include}" . }}\n`,
-    [`${dir}/ci/default-values.yaml`]: `# ${chart.defaultComment}\n{}\n`,
+    [`${dir}/ci/default-values.yaml`]: `# ${chart.defaultComment ?? 'Chart defaults.'}\n{}\n`,
     [`${dir}/ci/production-values.yaml`]: `# ${chart.production.comment}\n${stringify(chart.production.values)}`,
     [`${dir}/ci/minimal-values.yaml`]: `# ${chart.minimal.comment}\n${stringify(chart.minimal.values)}`,
   }

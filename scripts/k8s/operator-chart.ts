@@ -21,6 +21,8 @@ import {
   str,
   stringMap,
   valuesTable,
+  type ChartRelease,
+  PINNED_IMAGE_VALUES,
 } from './chart-values.js'
 import { stringify } from 'yaml'
 import { expenseTrackerCrd, TRACKER } from '../../services/operator/src/tracker/crd.js'
@@ -83,12 +85,11 @@ export function operatorValuesSchema(jwksUrl: string): JsonSchema {
 }
 
 /** charts/operator/*: repo-relative path -> content. */
-export function operatorChartFiles(options: { jwksUrl: string; version: string; libVersion: string; generated: string }): Record<string, string> {
-  const { jwksUrl, version, libVersion, generated } = options
+export function operatorChartFiles({ jwksUrl, ...release }: { jwksUrl: string } & ChartRelease): Record<string, string> {
+  const { generated } = release
   const schema = operatorValuesSchema(jwksUrl)
   const production = {
-    global: { imageRegistry: 'registry.example.com' },
-    image: { digest: `sha256:${'0'.repeat(64)}` },
+    ...PINNED_IMAGE_VALUES,
     metrics: { serviceMonitor: { enabled: true, labels: { release: 'prometheus' } } },
     resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
   }
@@ -106,13 +107,10 @@ export function operatorChartFiles(options: { jwksUrl: string; version: string; 
       name: OPERATOR_CHART,
       description:
         "Reconciles the release's ExpenseTracker (Strimzi topics and users, Kong rate limits, signing-key rotation, status) and keeps Kong's jwt credentials in step with auth-service's JWKS (services/operator).",
-      version,
-      libVersion,
-      generated,
+      ...release,
       schema,
       readme,
       template: { file: 'operator.yaml', include: 'operator.all' },
-      defaultComment: 'Chart defaults.',
       production: { comment: 'Pinned digest, ServiceMonitor, larger limits.', values: production },
       minimal: { comment: 'Existing ServiceAccount and RBAC, no NetworkPolicy.', values: minimal },
     }),

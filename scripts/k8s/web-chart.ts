@@ -19,6 +19,8 @@ import {
   resources,
   str,
   valuesTable,
+  type ChartRelease,
+  PINNED_IMAGE_VALUES,
 } from './chart-values.js'
 import { readmeFromTemplate } from './readmes.js'
 import { WEB_HEADERS_DIR, WEB_HEADERS_FILE, WEB_UID, webSecurityHeaders } from './web-image.js'
@@ -68,12 +70,11 @@ export function webValuesSchema(port: number): JsonSchema {
 }
 
 /** charts/web/*: repo-relative path -> content. */
-export function webChartFiles(options: { port: number; version: string; libVersion: string; generated: string }): Record<string, string> {
-  const { port, version, libVersion, generated } = options
+export function webChartFiles({ port, ...release }: { port: number } & ChartRelease): Record<string, string> {
+  const { generated } = release
   const schema = webValuesSchema(port)
   const production = {
-    global: { imageRegistry: 'registry.example.com' },
-    image: { digest: `sha256:${'0'.repeat(64)}` },
+    ...PINNED_IMAGE_VALUES,
     replicaCount: 3,
     // Served over TLS only: HSTS on top of the default headers.
     securityHeaders: { ...webSecurityHeaders(), 'strict-transport-security': 'max-age=63072000; includeSubDomains' },
@@ -84,13 +85,10 @@ export function webChartFiles(options: { port: number; version: string; libVersi
   return libChartFiles({
     name: WEB_CHART,
     description: 'The web app of the expenses tracker (services/web): its built files served by an unprivileged nginx on a read-only root filesystem.',
-    version,
-    libVersion,
-    generated,
+    ...release,
     schema,
     readme,
     template: { file: 'web.yaml', include: 'web.all' },
-    defaultComment: 'Chart defaults.',
     production: { comment: 'Pinned digest, three replicas, HSTS added to the headers, larger limits.', values: production },
     minimal: { comment: 'One replica, no PodDisruptionBudget, no NetworkPolicy.', values: minimal },
   })
