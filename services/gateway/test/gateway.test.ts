@@ -198,6 +198,41 @@ t.test('login is rate limited per client: the 11th attempt in a minute gets 429 
   t.equal((await call('GET', '/auth/v1/jwks')).status, 200, 'other auth routes have their own, larger budget')
 })
 
+t.test('a spoofed X-Forwarded-For from an untrusted client cannot dodge the rate limit (TRUST_PROXY off, the default)', async (t) => {
+  // A gateway of its own: the login budget of the shared one is spent by the test above.
+  const start = async (extra: Record<string, string>) => {
+    const gatewayEnv = { ...env, ...extra }
+    const { app: gateway } = await buildGateway(loadConfig(gatewayConfigSchema, gatewayEnv), { env: gatewayEnv })
+    await gateway.listen({ port: 0, host: '127.0.0.1' })
+    t.teardown(() => gateway.close())
+    const url = `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}/auth/v1/login`
+    return async (i: number) => {
+      const spoofed = `203.0.113.${i}`
+      const res = await request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': spoofed, 'x-real-ip': spoofed, forwarded: `for=${spoofed}` },
+        body: '{}',
+      })
+      await res.body.dump()
+      return res.statusCode
+    }
+  }
+  reset(authA, authB)
+  const untrusted = await start({})
+  const statuses: number[] = []
+  for (let i = 1; i <= 12; i++) statuses.push(await untrusted(i))
+  t.same(statuses, [...Array<number>(10).fill(200), 429, 429], 'a new address per request, yet one budget of 10: the socket address counts')
+  const forwarded = [...authA.seen, ...authB.seen].map((r) => r.headers['x-forwarded-for'])
+  t.same([...new Set(forwarded)], ['127.0.0.1'], 'and the services see the real client address, never the spoofed one')
+
+  // Control: behind a proxy the operator trusts (TRUST_PROXY=true) the header names the client, so the same
+  // requests are twelve clients; the check above would see this if the default trusted the header.
+  const trusted = await start({ TRUST_PROXY: 'true' })
+  const trustedStatuses: number[] = []
+  for (let i = 1; i <= 12; i++) trustedStatuses.push(await trusted(i))
+  t.same(trustedStatuses, Array<number>(12).fill(200), 'TRUST_PROXY=true: one budget per forwarded address')
+})
+
 t.test('a body over the route limit is refused with 413 before it is proxied', async (t) => {
   reset(authA, authB)
   const tooBig = Buffer.alloc(1024 * 1024 + 1, 'a')
