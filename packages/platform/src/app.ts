@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import AjvCompiler from '@fastify/ajv-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify from 'fastify'
-import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify'
+import type { FastifyBaseLogger, FastifyHttpOptions, FastifyInstance, FastifyServerOptions } from 'fastify'
 import type { Registry } from 'prom-client'
 import type { BaseConfig } from './config.js'
 import { clientErrorHandler, errorHandlerPlugin } from './error-handler.js'
@@ -37,11 +37,46 @@ export interface AppOptions {
   readinessTimeoutMs?: number
   /** Pass one to register service metrics before the app exists; otherwise one is created. */
   metricsRegistry?: Registry
+  /** How long clients may take, for an app that faces them directly (the gateway); Node's defaults otherwise. */
+  clientLimits?: ClientLimits
   /** Fastify trustProxy, so request.ip is the client's behind the gateway/ingress. Default true (cluster-internal). */
   trustProxy?: FastifyServerOptions['trustProxy']
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
+
+/**
+ * Limits on slow and idle clients (slowloris-style headers or bodies, connections held open doing nothing).
+ * A client over one gets a 408 problem (clientErrorHandler) or its socket closed, and nothing else waits on it.
+ */
+export interface ClientLimits {
+  /** The request line and headers must have arrived within this (408 otherwise). */
+  readonly headersTimeoutMs: number
+  /** The whole request, body included, must have arrived within this (408 otherwise). */
+  readonly requestTimeoutMs: number
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number
+  /** A socket with no traffic either way is closed after this (a response waiting on an upstream counts as busy only while bytes move). */
+  readonly idleTimeoutMs: number
+  /** Larger request heads get a 431 problem. */
+  readonly maxHeaderBytes: number
+}
+
+function clientLimitOptions(limits: ClientLimits | undefined): Partial<FastifyHttpOptions<Server>> {
+  if (!limits) return {}
+  return {
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+      // Node checks the two timeouts above on this interval (default 30 s, which would let a slow client
+      // keep its socket up to 30 s past its limit).
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
+    },
+  }
+}
 
 const baseAjvOptions = {
   useDefaults: true,
@@ -70,7 +105,7 @@ function validatorFactory(): NonNullable<NonNullable<FastifyServerOptions['schem
  * The Fastify constructor options, from one place for production and tests (the fastify/demo pattern):
  * request ids, logger, body limit, validation.
  */
-export function fastifyServerOptions(options: AppOptions): FastifyServerOptions & { loggerInstance: FastifyBaseLogger } {
+export function fastifyServerOptions(options: AppOptions): FastifyHttpOptions<Server> & { loggerInstance: FastifyBaseLogger } {
   const logger = options.logger ?? createLogger({ service: options.service, level: options.logLevel ?? 'info' })
   return {
     loggerInstance: logger,
@@ -85,6 +120,7 @@ export function fastifyServerOptions(options: AppOptions): FastifyServerOptions 
     // is failing by then, and every response carries Connection: close (health.ts), so each socket ends.
     return503OnClosing: false,
     clientErrorHandler,
+    ...clientLimitOptions(options.clientLimits),
   }
 }
 

@@ -20,7 +20,7 @@ export type { Logger, LoggerOptions } from './logger.js'
 export { censor, REDACTED, redactConnectionString, redactDeep, SECRET_KEY_PATTERN, SECRET_KEYS } from './redact.js'
 
 export { appOptionsFromConfig, buildApp, DEFAULT_BODY_LIMIT, fastifyServerOptions } from './app.js'
-export type { AppOptions, PlatformApp } from './app.js'
+export type { AppOptions, ClientLimits, PlatformApp } from './app.js'
 
 export {
   buildProblemBody,

@@ -35,6 +35,11 @@ export interface Gateway {
 export async function buildGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const table = loadRouteTable(resolveRoutesFile(config.ROUTES_FILE))
   const env = options.env ?? process.env
+  if (config.CLIENT_HEADERS_TIMEOUT_MS > config.CLIENT_REQUEST_TIMEOUT_MS) {
+    throw new Error(
+      `CLIENT_HEADERS_TIMEOUT_MS (${config.CLIENT_HEADERS_TIMEOUT_MS}) must not exceed CLIENT_REQUEST_TIMEOUT_MS (${config.CLIENT_REQUEST_TIMEOUT_MS}): the head is part of the request`,
+    )
+  }
   if (config.WEB_ROOT && table.web && env[serviceUrlsEnvVar(table.web.service)]) {
     throw new Error(`set WEB_ROOT (serve the web app's files) or ${serviceUrlsEnvVar(table.web.service)} (proxy to its instances), not both`)
   }
@@ -47,6 +52,13 @@ export async function buildGateway(config: GatewayConfig, options: GatewayOption
     logLevel: config.LOG_LEVEL,
     ...(options.logger ? { logger: options.logger } : {}),
     trustProxy: config.TRUST_PROXY,
+    clientLimits: {
+      headersTimeoutMs: config.CLIENT_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: config.CLIENT_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: config.CLIENT_KEEP_ALIVE_TIMEOUT_MS,
+      idleTimeoutMs: config.CLIENT_IDLE_TIMEOUT_MS,
+      maxHeaderBytes: config.MAX_HEADER_BYTES,
+    },
     // GET /openapi.json is the merged document of all services, served below.
     serveOpenApi: false,
     // The table is loaded and validated before the app exists (a bad one stops startup), so this

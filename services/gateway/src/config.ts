@@ -25,6 +25,17 @@ export const gatewayConfigSchema = extendConfigSchema({
   /** Max wait for an upstream's response headers (and between body chunks) before 504. */
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000 }),
   UPSTREAM_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 2_000 }),
+  /**
+   * Slow and idle clients (the gateway is the edge): the request head must arrive within CLIENT_HEADERS_TIMEOUT_MS and
+   * the whole request within CLIENT_REQUEST_TIMEOUT_MS (a 408 problem otherwise), an idle keep-alive connection closes
+   * after CLIENT_KEEP_ALIVE_TIMEOUT_MS, a silent socket after CLIENT_IDLE_TIMEOUT_MS, and a head over MAX_HEADER_BYTES
+   * gets a 431 problem.
+   */
+  CLIENT_HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+  CLIENT_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 60_000 }),
+  CLIENT_KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+  CLIENT_IDLE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 120_000 }),
+  MAX_HEADER_BYTES: Type.Integer({ minimum: 1024, maximum: 1_048_576, default: 16_384 }),
   /** How long an instance that refused a connection is skipped. */
   UPSTREAM_COOLDOWN_MS: Type.Integer({ minimum: 0, default: 10_000 }),
   /**
