@@ -7,12 +7,15 @@
 #                                                Kong, prometheus-operator); the CRD YAML is kept in .tools/crds/
 #   .tools/bin/tilt, .tools/bin/skaffold         the dev-loop tools, to evaluate Tiltfile and skaffold.yaml
 #   .tools/bin/helm3                             Helm 3, for skaffold v2.16 (which predates Helm 4)
+#   .tools/checkov/bin/checkov                   the static manifest scanner (PyPI, in its own venv) for test/k8s/security-scan
 # Idempotent: every step is skipped when its pinned version is already in place, so a warm run takes
 # well under a second. Bump a version here and the next run replaces that tool.
 set -euo pipefail
 
 HELM_VERSION=v4.3.1
 KUBECONFORM_VERSION=v0.8.0
+# checkov from PyPI, in a venv of its own so its many dependencies never meet the machine's Python packages.
+CHECKOV_VERSION=3.3.30
 # Kubernetes release whose OpenAPI spec the schemas are generated from; the chart tests render with the
 # matching --kube-version.
 KUBERNETES_VERSION=v1.34.3
@@ -119,6 +122,18 @@ go_module_build tilt github.com/tilt-dev/tilt "$TILT_VERSION" cmd/tilt "-X main.
 go_module_build skaffold github.com/GoogleContainerTools/skaffold/v2 "$SKAFFOLD_VERSION" cmd/skaffold \
   "-X github.com/GoogleContainerTools/skaffold/v2/pkg/skaffold/version.version=$SKAFFOLD_VERSION"
 
+checkov_stamp="$STAMPS/checkov-$CHECKOV_VERSION"
+if [[ ! -x "$TOOLS/checkov/bin/checkov" || ! -f "$checkov_stamp" ]]; then
+  command -v python3 >/dev/null || { log "python3 is required for checkov (apt-get install python3 python3-venv)"; exit 1; }
+  log "installing checkov $CHECKOV_VERSION from PyPI into .tools/checkov"
+  start=$SECONDS
+  rm -rf "$TOOLS/checkov"
+  python3 -m venv "$TOOLS/checkov" || { log "python3 -m venv failed: apt-get install python3-venv"; exit 1; }
+  "$TOOLS/checkov/bin/pip" install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION" >&2
+  touch "$checkov_stamp"
+  log "installed checkov in $((SECONDS - start))s"
+fi
+
 # The control plane for the operator's tests (etcd + kube-apiserver), kept in its own script.
 if [[ -f "$ROOT/scripts/tools/install-kube.sh" ]]; then bash "$ROOT/scripts/tools/install-kube.sh"; fi
 
@@ -195,5 +210,5 @@ if [[ ! -f "$crd_stamp" ]]; then
   touch "$crd_stamp"
 fi
 
-log "ready: helm $HELM_VERSION (+ $HELM3_VERSION for skaffold), kubeconform $KUBECONFORM_VERSION, tilt $TILT_VERSION, skaffold $SKAFFOLD_VERSION, schemas for Kubernetes $KUBERNETES_VERSION, CRDs of Strimzi $STRIMZI_VERSION, Kong $KONG_CRDS_VERSION, prometheus-operator $PROMETHEUS_OPERATOR_VERSION"
+log "ready: helm $HELM_VERSION (+ $HELM3_VERSION for skaffold), kubeconform $KUBECONFORM_VERSION, checkov $CHECKOV_VERSION, tilt $TILT_VERSION, skaffold $SKAFFOLD_VERSION, schemas for Kubernetes $KUBERNETES_VERSION, CRDs of Strimzi $STRIMZI_VERSION, Kong $KONG_CRDS_VERSION, prometheus-operator $PROMETHEUS_OPERATOR_VERSION"
 

@@ -1,5 +1,5 @@
 {{/*
-Least-privilege traffic for the service pods.
+Least-privilege traffic for the service pods and its migration Job's pods.
 Ingress: the ingress controller's namespace (Kong), Prometheus' namespace (for /metrics; the HTTP
 port is shared, NetworkPolicy cannot filter by path) and the in-namespace apps listed in
 networkPolicy.allowFromApps (e.g. the other services fetching auth-service's JWKS).
@@ -17,9 +17,17 @@ metadata:
   labels:
     {{- include "lib.labels.standard" (list .) | nindent 4 }}
 spec:
+  # The service's pods and its migration Job's, which need no more than these (Postgres, DNS) and would
+  # otherwise run unrestricted.
   podSelector:
     matchLabels:
-      {{- include "lib.labels.matchLabels" (list .) | nindent 6 }}
+      app.kubernetes.io/instance: {{ .Release.Name }}
+    matchExpressions:
+      - key: app.kubernetes.io/name
+        operator: In
+        values:
+          - {{ include "lib.labels.appName" (list .) }}
+          - {{ include "lib.labels.appName" (list . "migrate") }}
   policyTypes: [Ingress, Egress]
   ingress:
     - from:
