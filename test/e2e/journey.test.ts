@@ -5,6 +5,10 @@ import { topics, deadLetterTopic } from '@expenses/events'
 import { readTopic, testKafka, topicEndOffsets } from '@expenses/testing'
 import { client, eventually, signup, startTestSystem, type Json } from './support.js'
 
+/** A full account number (not a masked one): the system may keep its last four digits, never more. */
+const FULL_ACCOUNT = '918020047414821'
+const OTP_SMS = '482913 is your OTP for txn of INR 2,000.00 at AMAZON on card XX4821. Valid for 10 mins. Do not share. -HDFC Bank'
+const SBI_SMS = 'Your a/c no. XXXXXXXX4821 is debited for Rs.349.00 on 15-03-2024 and credited to a/c no. XXXXXXXX9910 (UPI Ref no 407598765432). -SBI'
 const HDFC_SMS = 'Rs.1,250.00 debited from A/c XX4821 on 14-03-24 to VPA swiggy.order@icici (UPI Ref No 407412345678). Avl Bal Rs 48,210.55 -HDFC Bank'
 
 t.test('sign up, forward a bank SMS, see the expense, summarise, and stay isolated', async (t) => {
@@ -65,7 +69,7 @@ t.test('sign up, forward a bank SMS, see the expense, summarise, and stay isolat
 
   // 6. A non-transaction message is rejected with a reason.
   const otp = await api.request('POST', '/ds/v1/messages', {
-    text: '482913 is your OTP for txn of INR 2,000.00 at AMAZON on card XX4821. Valid for 10 mins. Do not share. -HDFC Bank',
+    text: OTP_SMS,
     sender: 'VM-HDFCBK',
   })
   t.equal(otp.status, 202)
@@ -85,7 +89,7 @@ t.test('sign up, forward a bank SMS, see the expense, summarise, and stay isolat
   await producer.send({ topic: topics.bankMessageReceived.name, messages: [{ key: alice.userId, value: '{"this is": not json' }] })
   await producer.disconnect()
   const behind = await api.request('POST', '/ds/v1/messages', {
-    text: 'Your a/c no. XXXXXXXX4821 is debited for Rs.349.00 on 15-03-2024 and credited to a/c no. XXXXXXXX9910 (UPI Ref no 407598765432). -SBI',
+    text: SBI_SMS,
     sender: 'JD-SBIUPI',
   })
   t.equal(behind.status, 202)
@@ -102,7 +106,26 @@ t.test('sign up, forward a bank SMS, see the expense, summarise, and stay isolat
   // 8. Without a token the gateway answers 401 before any service is involved.
   t.equal((await client(gateway).request('GET', '/expense/v1/expenses')).status, 401)
 
-  // 9. The login limit gives 429 with Retry-After.
+  // 9. A message with a full account number: the expense keeps its last four digits only.
+  const fullAccount = await api.request('POST', '/ds/v1/messages', {
+    text: `INR 2,500.00 debited from A/c ${FULL_ACCOUNT} on 16-03-2024 at AMAZON PAY INDIA. Avl Bal INR 45,710.55. Not you? Call 18002586161 -Axis Bank`,
+    sender: 'AX-AXISBK',
+  })
+  t.equal(fullAccount.status, 202)
+  const fullParsed = await eventually(async () => {
+    const res = await api.request('GET', `/ds/v1/messages/${fullAccount.body.messageId}`)
+    return res.body?.status === 'parsed' ? res.body : undefined
+  }, 'the message with a full account number')
+  t.equal(fullParsed.result.accountLast4, FULL_ACCOUNT.slice(-4))
+
+  // 10. Bob's session: log in, refresh, log out, so every kind of token passes through the system.
+  const bobLogin = await client(gateway).request('POST', '/auth/v1/login', { username: bob.user.username, password: bob.user.password })
+  t.equal(bobLogin.status, 200)
+  const refreshed = await client(gateway).request('POST', '/auth/v1/refresh', { refreshToken: bobLogin.body.refreshToken })
+  t.equal(refreshed.status, 200)
+  t.equal((await client(gateway, refreshed.body.accessToken).request('POST', '/auth/v1/logout', { refreshToken: refreshed.body.refreshToken })).status, 204)
+
+  // 11. The login limit gives 429 with Retry-After.
   const anon = client(gateway)
   let limited: Awaited<ReturnType<typeof anon.request>> | undefined
   for (let i = 0; i < 15 && !limited; i++) {
@@ -112,4 +135,40 @@ t.test('sign up, forward a bank SMS, see the expense, summarise, and stay isolat
   t.ok(limited, 'a 429 within 15 attempts')
   t.ok(Number(limited?.headers.get('retry-after')) > 0, 'with Retry-After')
   t.equal(limited?.headers.get('content-type'), 'application/problem+json; charset=utf-8')
+
+  // 12. The logs of all of it, every service and the gateway at the production level, hold none of what
+  //     must never be written down.
+  const logs = system.logs.join('\n')
+  t.ok(system.logs.length > 50, `${system.logs.length} log lines to read`)
+  // The control: the requests above are in these logs (so a secret written with them would be found).
+  t.match(logs, /"url":"\/auth\/v1\/login"/, 'the logs do record the login requests')
+  t.match(logs, /"url":"\/ds\/v1\/messages"/, 'and the message posts')
+  const secrets: [string, string][] = [
+    ...[alice, bob].flatMap((u) => [
+      [`${u.user.username}'s password`, u.user.password],
+      [`${u.user.username}'s signup access token`, u.accessToken],
+      [`${u.user.username}'s signup refresh token`, u.refreshToken],
+    ]),
+    ['a wrong password that was tried', 'wrong password 1'],
+    ["bob's login access token", bobLogin.body.accessToken],
+    ["bob's login refresh token", bobLogin.body.refreshToken],
+    ["bob's refreshed access token", refreshed.body.accessToken],
+    ["bob's refreshed refresh token", refreshed.body.refreshToken],
+  ] as [string, string][]
+  for (const [what, secret] of secrets) t.notOk(logs.includes(secret), `no ${what} in the logs`)
+  t.notMatch(logs, /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\./, 'no JWT of any kind')
+  t.notMatch(logs, /-----BEGIN [A-Z ]*PRIVATE KEY-----|"d":"[\w-]{20,}"/, 'no private signing key (PEM or JWK)')
+  // A message's text, or any 32-character stretch of it, is the user's bank data.
+  for (const text of [HDFC_SMS, OTP_SMS, SBI_SMS]) {
+    const stretches = Array.from({ length: text.length - 31 }, (_, i) => text.slice(i, i + 32))
+    t.notOk(
+      stretches.some((part) => logs.includes(part)),
+      `no part of "${text.slice(0, 24)}…" in the logs`,
+    )
+  }
+  const accountDigits = Array.from({ length: FULL_ACCOUNT.length - 4 }, (_, i) => FULL_ACCOUNT.slice(i))
+  t.notOk(
+    accountDigits.some((digits) => logs.includes(digits)),
+    'no more of the account number than its last four digits',
+  )
 })
