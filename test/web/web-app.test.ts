@@ -169,7 +169,10 @@ t.test('the whole journey on a desktop', async (t) => {
   await page.getByLabel('Also change every other expense at SWIGGY').check()
   await page.getByRole('button', { name: 'Save', exact: true }).click()
   await page.getByRole('status').filter({ hasText: 'Every expense at SWIGGY is now Entertainment.' }).waitFor()
-  t.match(await page.getByTestId('expense-row').filter({ hasText: 'SWIGGY' }).innerText(), /Entertainment/)
+  // The list reloads after the notice appears: wait for the row to show it (a timeout fails the test).
+  const swiggyRow = page.getByTestId('expense-row').filter({ hasText: 'SWIGGY' })
+  await swiggyRow.filter({ hasText: 'Entertainment' }).waitFor({ timeout: 10_000 })
+  t.match(await swiggyRow.innerText(), /Entertainment/)
 
   await page.goto(`${base}/#/insights`)
   await inr.waitFor()
