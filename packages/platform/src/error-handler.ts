@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify'
 import fp from 'fastify-plugin'
+import { DEPENDENCY_RETRY_AFTER_SECONDS, isDependencyUnavailable } from './dependency-errors.js'
 import { buildProblemBody, defaultCode, HttpProblem, PROBLEM_CONTENT_TYPE, statusTitle, type ProblemFieldError } from './errors.js'
 
 /** Cap on reported field errors, so a huge invalid array cannot produce a huge response. */
@@ -60,6 +61,8 @@ interface Resolved {
   headers?: Record<string, string>
   /** Unexpected errors are logged at error level; expected ones at debug. */
   unexpected: boolean
+  /** A dependency outage: logged at warn (an operator wants to see it, but it is not a bug). */
+  dependency?: boolean
 }
 
 export function resolveError(err: FastifyError | HttpProblem | Error): Resolved {
@@ -95,6 +98,19 @@ export function resolveError(err: FastifyError | HttpProblem | Error): Resolved 
     // Client errors raised by Fastify or plugins carry client-facing messages (e.g. "Bad Request").
     return { status, code: defaultCode(status), title: statusTitle(status), detail: err.message, unexpected: false }
   }
+  if (isDependencyUnavailable(err)) {
+    // An outage of the database, not a bug: say so, and when to try again (the gateway passes it on).
+    return {
+      status: 503,
+      code: 'dependency_unavailable',
+      title: statusTitle(503),
+      detail: 'A system this service needs is unavailable; retry after the time in Retry-After.',
+      headers: { 'retry-after': String(DEPENDENCY_RETRY_AFTER_SECONDS) },
+      extra: { retryAfterSeconds: DEPENDENCY_RETRY_AFTER_SECONDS },
+      unexpected: false,
+      dependency: true,
+    }
+  }
   // Anything else is a bug or an outage: never echo its message (it may name hosts, SQL, file paths).
   const serverStatus = status >= 500 && status <= 599 ? status : 500
   return {
@@ -118,6 +134,7 @@ export const errorHandlerPlugin = fp(
     app.setErrorHandler(function handle(err, request, reply) {
       const resolved = resolveError(err as Error)
       if (resolved.unexpected) request.log.error({ err }, 'request failed with an unexpected error')
+      else if (resolved.dependency) request.log.warn({ errMessage: String((err as Error).message ?? err).split('\n')[0] }, 'a dependency is unavailable: answered 503')
       else request.log.debug({ err, code: resolved.code }, 'request rejected')
       return sendProblem(request, reply, resolved)
     })

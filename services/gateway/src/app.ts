@@ -73,6 +73,7 @@ export async function buildGateway(config: GatewayConfig, options: GatewayOption
       connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
       trustProxy: config.TRUST_PROXY,
+      retryAfterSeconds: Math.max(1, Math.ceil(config.UPSTREAM_COOLDOWN_MS / 1000)),
     },
     metrics.observeAttempt,
   )

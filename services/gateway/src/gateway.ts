@@ -4,7 +4,7 @@
  * Order for a proxied request:
  *   match route (404; a GET or HEAD no route claims goes to the web app when WEB_URLS names it)
  *   -> reject dot-segments (400) -> rate limit (429) -> token (401)
- *   -> read body within the route's limit (413) -> forward (502/504 when no instance answers).
+ *   -> read body within the route's limit (413) -> forward (503 with Retry-After when no instance answers, 502 when a non-idempotent request's connection broke, 504 on a timeout).
  * Everything before "forward" answers without touching an upstream.
  */
 import rateLimit from '@fastify/rate-limit'

@@ -21,6 +21,8 @@ export interface ForwarderOptions {
   connectTimeoutMs: number
   /** Max time to wait for response headers, and between body chunks. */
   timeoutMs: number
+  /** Retry-After, in seconds, when no instance of a service can be reached (the pool's cooldown). Default 10. */
+  retryAfterSeconds?: number
   /**
    * Keep the client's X-Forwarded-For and append to it (the gateway runs behind a trusted proxy).
    * Otherwise it is replaced by the connecting address, so clients cannot forge what services see.
@@ -58,11 +60,14 @@ export class Forwarder {
 
   private readonly trustProxy: boolean
 
+  private readonly retryAfterSeconds: number
+
   constructor(
     options: ForwarderOptions,
     private readonly observe: AttemptObserver = () => {},
   ) {
     this.trustProxy = options.trustProxy ?? false
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 10
     this.agent = new Agent({
       connect: { timeout: options.connectTimeoutMs },
       headersTimeout: options.timeoutMs,
@@ -118,7 +123,13 @@ export class Forwarder {
         throw httpErrors.badGateway(`The connection to ${route.service} failed`)
       }
     }
-    throw httpErrors.badGateway(`No instance of ${route.service} answered (${plan.length} tried)`)
+    // The service is down (every instance refused or broke): a 503 that says when to try again, the time
+    // until the pool tries the instances it marked down.
+    throw httpErrors.serviceUnavailable(`No instance of ${route.service} answered (${plan.length} tried)`, {
+      code: 'service_unavailable',
+      headers: { 'retry-after': String(this.retryAfterSeconds) },
+      extra: { retryAfterSeconds: this.retryAfterSeconds },
+    })
   }
 
   async close(): Promise<void> {

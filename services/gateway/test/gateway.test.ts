@@ -127,11 +127,14 @@ t.test('an instance that refuses connections is skipped and the request retried 
   t.match(metrics.text, /gateway_upstream_attempts_total\{service="user-service",outcome="refused"[^}]*\} 1\n/, 'dead instance was tried once, then skipped')
 })
 
-t.test('when no instance answers the client gets a 502 problem', async (t) => {
+t.test('when no instance answers the client gets a fast 503 problem with Retry-After (the pool cooldown)', async (t) => {
+  const started = Date.now()
   const res = await call('GET', '/ds/v1/messages', { headers: bearer(jwks.sign()) })
-  t.equal(res.status, 502)
+  t.equal(res.status, 503)
+  t.ok(Date.now() - started < 2_000, `answered in ${Date.now() - started} ms`)
+  t.equal(res.headers['retry-after'], '10', 'Retry-After: UPSTREAM_COOLDOWN_MS (10 s by default)')
   t.match(res.headers['content-type'], /^application\/problem\+json/)
-  t.match(res.json(), { status: 502, code: 'bad_gateway', detail: 'No instance of ds-service answered (2 tried)' })
+  t.match(res.json(), { status: 503, code: 'service_unavailable', detail: 'No instance of ds-service answered (2 tried)', retryAfterSeconds: 10 })
 })
 
 t.test('an upstream that does not answer in time gives a 504 problem', async (t) => {
