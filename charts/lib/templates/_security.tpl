@@ -1,6 +1,6 @@
 {{/*
 Hardened pod and container security contexts shared by every workload. The images run as the
-unprivileged `node` user (uid 1000, see the services' Dockerfiles); the bundled Postgres passes its own
+unprivileged `node` user (uid 1000, see the project's Dockerfile); the bundled Postgres passes its own
 uid (999, the postgres user of the official image).
 */}}
 {{- define "lib.security.pod" -}}
