@@ -134,7 +134,8 @@ export const errorHandlerPlugin = fp(
     app.setErrorHandler(function handle(err, request, reply) {
       const resolved = resolveError(err as Error)
       if (resolved.unexpected) request.log.error({ err }, 'request failed with an unexpected error')
-      else if (resolved.dependency) request.log.warn({ errMessage: String((err as Error).message ?? err).split('\n')[0] }, 'a dependency is unavailable: answered 503')
+      else if (resolved.dependency)
+        request.log.warn({ errMessage: String((err as Error).message ?? err).split('\n')[0] }, 'a dependency is unavailable: answered 503')
       else request.log.debug({ err, code: resolved.code }, 'request rejected')
       return sendProblem(request, reply, resolved)
     })
