@@ -5,6 +5,8 @@ import { topics, deadLetterTopic } from '@expenses/events'
 import { readTopic, testKafka, topicEndOffsets } from '@expenses/testing'
 import { client, eventually, signup, startTestSystem, type Json } from './support.js'
 
+/** Ports of this test's own system: the gateway, then auth-, user-, ds- and expense-service. */
+const BASE_PORT = 18100
 /** A full account number (not a masked one): the system may keep its last four digits, never more. */
 const FULL_ACCOUNT = '918020047414821'
 const OTP_SMS = '482913 is your OTP for txn of INR 2,000.00 at AMAZON on card XX4821. Valid for 10 mins. Do not share. -HDFC Bank'
@@ -12,7 +14,7 @@ const SBI_SMS = 'Your a/c no. XXXXXXXX4821 is debited for Rs.349.00 on 15-03-202
 const HDFC_SMS = 'Rs.1,250.00 debited from A/c XX4821 on 14-03-24 to VPA swiggy.order@icici (UPI Ref No 407412345678). Avl Bal Rs 48,210.55 -HDFC Bank'
 
 t.test('sign up, forward a bank SMS, see the expense, summarise, and stay isolated', async (t) => {
-  const system = await startTestSystem(t, { basePort: 18100 })
+  const system = await startTestSystem(t, { basePort: BASE_PORT })
   const gateway = system.gatewayUrl
 
   // 1. Sign up; the profile appears once user-service has consumed user.registered.
@@ -136,7 +138,29 @@ t.test('sign up, forward a bank SMS, see the expense, summarise, and stay isolat
   t.ok(Number(limited?.headers.get('retry-after')) > 0, 'with Retry-After')
   t.equal(limited?.headers.get('content-type'), 'application/problem+json; charset=utf-8')
 
-  // 12. The logs of all of it, every service and the gateway at the production level, hold none of what
+  // 12. The event path's metrics. Other test files run systems in the same consumer groups on the same broker,
+  //     so which process consumed which partition is not ours to say: the per-process counters are checked for
+  //     their shape, the group-wide lag and the per-database outbox for their values.
+  const metrics = async (port: number) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+  const values = (text: string, pattern: RegExp) => [...text.matchAll(new RegExp(pattern.source, 'gm'))].map((m) => Number(m[1]))
+  for (const [port, topic] of [
+    [BASE_PORT + 3, topics.bankMessageReceived.name],
+    [BASE_PORT + 4, topics.expenseParsed.name],
+  ] as const) {
+    const text = await metrics(port)
+    t.match(text, /^# TYPE events_consumed_total counter$/m, `port ${port}: events consumed, by outcome`)
+    t.match(text, new RegExp(`^kafka_consumer_lag\\{[^}]*topic="${topic.replace(/\./g, '\\.')}"`, 'm'), `port ${port}: lag per partition of ${topic}`)
+  }
+  await eventually(async () => {
+    const lags = values(await metrics(BASE_PORT + 4), /^kafka_consumer_lag\{[^}]*topic="expense\.parsed\.v1"[^}]*\} (\d+)/)
+    return lags.length >= topics.expenseParsed.partitions && lags.every((lag) => lag === 0)
+  }, "expense-service's group caught up: lag 0 on every partition")
+  for (const port of [BASE_PORT + 1, BASE_PORT + 2, BASE_PORT + 3, BASE_PORT + 4]) {
+    await eventually(async () => values(await metrics(port), /^outbox_unpublished_events(?:\{[^}]*\})? (\d+)/)[0] === 0, `an empty outbox on port ${port}`)
+    t.same(values(await metrics(port), /^outbox_oldest_unpublished_age_seconds(?:\{[^}]*\})? (\S+)/), [0], `port ${port}: no outbox row waiting`)
+  }
+
+  // 13. The logs of all of it, every service and the gateway at the production level, hold none of what
   //     must never be written down.
   const logs = system.logs.join('\n')
   t.ok(system.logs.length > 50, `${system.logs.length} log lines to read`)

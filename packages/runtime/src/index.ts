@@ -12,6 +12,7 @@ import {
   type TransactionalSql,
 } from '@expenses/events'
 import { backoffDelay, sleep } from '@expenses/retry'
+import { registerEventMetrics } from './event-metrics.js'
 import {
   createLogger,
   loadConfig,
@@ -95,7 +96,19 @@ export async function startService<S extends TObject, D extends ServiceDb<Tx>, T
   }
   const ctx: ServiceContext<Static<S>, D> = { config, logger, db, kafka, wakeOutbox: () => relay.wake(), readinessChecks }
   const app = await definition.buildApp(ctx)
-  const consumers = (definition.consumers?.(ctx) ?? []).map((options) => new EventConsumer<Tx>({ ...options, kafka, db, logger }))
+  const definitions = definition.consumers?.(ctx) ?? []
+  const consumers = definitions.map((options) => new EventConsumer<Tx>({ ...options, kafka, db, logger }))
+  const eventMetrics = registerEventMetrics({
+    registry: app.metrics.registry,
+    db,
+    kafka,
+    logger,
+    consumers: definitions.map((d, i) => ({
+      groupId: d.groupId,
+      topics: [...new Set(d.subscriptions.map((s) => s.contract.topic.name))],
+      consumer: consumers[i]!,
+    })),
+  })
 
   const running = await runService({
     app,
@@ -107,6 +120,7 @@ export async function startService<S extends TObject, D extends ServiceDb<Tx>, T
       { name: 'outbox relay', fn: () => relay.stop() },
       ...(definition.onShutdown ?? []),
       { name: 'kafka probe', fn: () => probe.close() },
+      { name: 'event metrics', fn: () => eventMetrics.close() },
       { name: 'database pool', fn: () => db.$disconnect() },
     ],
   })
