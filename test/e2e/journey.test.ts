@@ -151,6 +151,7 @@ t.test('sign up, forward a bank SMS, see the expense, summarise, and stay isolat
     t.match(text, /^# TYPE events_consumed_total counter$/m, `port ${port}: events consumed, by outcome`)
     t.match(text, new RegExp(`^kafka_consumer_lag\\{[^}]*topic="${topic.replace(/\./g, '\\.')}"`, 'm'), `port ${port}: lag per partition of ${topic}`)
   }
+  t.match(await metrics(BASE_PORT + 3), /^# TYPE ds_messages_settled_total counter$/m, 'ds-service: parse outcomes by reason')
   await eventually(async () => {
     const lags = values(await metrics(BASE_PORT + 4), /^kafka_consumer_lag\{[^}]*topic="expense\.parsed\.v1"[^}]*\} (\d+)/)
     return lags.length >= topics.expenseParsed.partitions && lags.every((lag) => lag === 0)

@@ -28,6 +28,8 @@ export interface HandlerContext<Tx extends SqlExecutor = SqlExecutor> {
   log: Logger
   /** Queues an event for the outbox; the consumer writes a chunk's events in one statement before it commits. */
   publish: PublishEvent
+  /** Runs `fn` once this transaction has committed, never if it rolls back (for metrics: a retry is not counted twice). */
+  afterCommit(fn: () => void): void
 }
 
 /** One fresh (not yet processed) event of a chunk, with where it came from. */
@@ -43,6 +45,8 @@ export interface BatchContext<Tx extends SqlExecutor = SqlExecutor> {
   partition: number
   log: Logger
   publish: PublishEvent
+  /** As HandlerContext's: after the chunk's transaction commits. */
+  afterCommit(fn: () => void): void
 }
 
 export interface Subscription<Tx extends SqlExecutor = SqlExecutor, E = unknown> {
@@ -424,6 +428,9 @@ export class EventConsumer<Tx extends SqlExecutor = SqlExecutor> {
     items: Item[],
     allowBatchHandler: boolean,
   ): Promise<void> {
+    // Filled by the handlers of this attempt only: a rolled-back chunk's callbacks are dropped with it.
+    const committed: (() => void)[] = []
+    const afterCommit = (fn: () => void) => void committed.push(fn)
     const result = await this.opts.db.$transaction(
       async (tx) => {
         const inserted = await tx.$queryRawUnsafe<{ event_id: string }[]>(
@@ -442,14 +449,14 @@ export class EventConsumer<Tx extends SqlExecutor = SqlExecutor> {
           const log = this.log.child({ topic, partition, events: todo.length })
           await subscription.handleBatch(
             todo.map((i) => ({ event: i.event, offset: i.message.offset, headers: i.headers })),
-            { tx, topic, partition, log, publish },
+            { tx, topic, partition, log, publish, afterCommit },
           )
         } else {
           for (const item of todo) {
             const offset = item.message.offset
             const log = this.log.child({ topic, partition, offset, eventId: item.event.eventId })
             try {
-              await subscription.handle(item.event, { tx, topic, partition, offset, headers: item.headers, log, publish })
+              await subscription.handle(item.event, { tx, topic, partition, offset, headers: item.headers, log, publish, afterCommit })
             } catch (error) {
               throw isTransientInfrastructureError(error) ? error : new ItemFailure(items.indexOf(item), error)
             }
@@ -461,6 +468,13 @@ export class EventConsumer<Tx extends SqlExecutor = SqlExecutor> {
       { timeout: this.opts.transactionTimeoutMs, maxWait: this.opts.transactionTimeoutMs },
     )
     this.transactions += 1
+    for (const fn of committed) {
+      try {
+        fn()
+      } catch (error) {
+        this.log.warn({ err: error, topic, partition }, 'an after-commit callback failed (the chunk is committed)')
+      }
+    }
     if (result.duplicates > 0) this.log.debug({ topic, partition, duplicates: result.duplicates }, 'duplicate events skipped')
     this.record('processed', topic, result.processed)
     this.record('duplicate', topic, result.duplicates)

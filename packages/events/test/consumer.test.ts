@@ -6,7 +6,11 @@ import { kafka, logger, outboxDatabase, readTopic, sqlClient, testContract, with
 
 const k = kafka('consumer-test')
 
-type Handler = (event: { eventId: string; userId: string; n: number }, tx: { $executeRawUnsafe(q: string, ...v: unknown[]): Promise<number> }) => Promise<void>
+type Handler = (
+  event: { eventId: string; userId: string; n: number },
+  tx: { $executeRawUnsafe(q: string, ...v: unknown[]): Promise<number> },
+  ctx: { afterCommit(fn: () => void): void },
+) => Promise<void>
 
 type BatchHandler = (
   events: { eventId: string; userId: string; n: number }[],
@@ -38,7 +42,7 @@ async function setup(t: Test, handler: Handler, options: SetupOptions = {}) {
     retryMaxMs: 100,
     ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
     subscriptions: [
-      subscribe(contract, (event, { tx }) => handler(event, tx), {
+      subscribe(contract, (event, ctx) => handler(event, ctx.tx, ctx), {
         ...(options.handleBatch
           ? {
               handleBatch: (items, { tx }) =>
@@ -74,7 +78,7 @@ async function setup(t: Test, handler: Handler, options: SetupOptions = {}) {
   return { consumer, start, send, sendAll, event, effects, waitForCounts, dlq }
 }
 
-const recordEffect: Handler = async (event, tx) => {
+const recordEffect = async (event: Parameters<Handler>[0], tx: Parameters<Handler>[1]) => {
   await tx.$executeRawUnsafe('INSERT INTO effects (event_id, n) VALUES ($1::uuid, $2)', event.eventId, event.n)
 }
 
@@ -153,6 +157,20 @@ t.test('a transient failure is retried and then processed once', async (t) => {
   await s.waitForCounts((c) => c.processed === 1)
   t.equal(s.consumer.counts['dead-lettered'], 0)
   t.equal((await s.effects()).length, 1)
+})
+
+t.test('afterCommit callbacks run once the transaction commits, never for an attempt that rolled back', async (t) => {
+  let failuresLeft = 2
+  const ran: number[] = []
+  const s = await setup(t, async (event, tx, ctx) => {
+    ctx.afterCommit(() => ran.push(event.n))
+    await recordEffect(event, tx)
+    if (failuresLeft-- > 0) throw new Error('flaky dependency')
+  })
+  await s.send(JSON.stringify(s.event(7)))
+  await s.waitForCounts((c) => c.processed === 1)
+  t.same(ran, [7], 'one callback: the two rolled-back attempts registered theirs too, and they were dropped')
+  t.equal((await s.effects()).length, 1, 'and the committed effect is there, once')
 })
 
 t.test('a PermanentEventError dead-letters at once without retries', async (t) => {

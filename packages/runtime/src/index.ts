@@ -13,6 +13,7 @@ import {
 } from '@expenses/events'
 import { backoffDelay, sleep } from '@expenses/retry'
 import { registerEventMetrics } from './event-metrics.js'
+import type { Registry } from '@expenses/platform'
 import {
   createLogger,
   loadConfig,
@@ -55,8 +56,8 @@ export interface ServiceDefinition<S extends TObject, D extends ServiceDb<Tx>, T
   migrationsDir: string
   createDb(config: Static<S>): D
   buildApp(ctx: ServiceContext<Static<S>, D>): Promise<PlatformApp>
-  /** Consumer groups this service runs. */
-  consumers?(ctx: ServiceContext<Static<S>, D>): ConsumerDefinition<Tx>[]
+  /** Consumer groups this service runs; `registry` is the app's metrics registry, for the handlers' own metrics. */
+  consumers?(ctx: ServiceContext<Static<S>, D> & { registry: Registry }): ConsumerDefinition<Tx>[]
   /** Extra shutdown steps, run after consumers and relay stop and before the database closes. */
   onShutdown?: ShutdownStep[]
 }
@@ -96,7 +97,7 @@ export async function startService<S extends TObject, D extends ServiceDb<Tx>, T
   }
   const ctx: ServiceContext<Static<S>, D> = { config, logger, db, kafka, wakeOutbox: () => relay.wake(), readinessChecks }
   const app = await definition.buildApp(ctx)
-  const definitions = definition.consumers?.(ctx) ?? []
+  const definitions = definition.consumers?.({ ...ctx, registry: app.metrics.registry }) ?? []
   const consumers = definitions.map((options) => new EventConsumer<Tx>({ ...options, kafka, db, logger }))
   const eventMetrics = registerEventMetrics({
     registry: app.metrics.registry,

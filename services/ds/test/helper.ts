@@ -63,6 +63,8 @@ export interface Worker {
   kafka: Kafka
   consumer: EventConsumer
   groupId: string
+  /** What the worker reported as settled (ProcessingOptions.onSettled, after each commit), in order. */
+  settlements: { messageId: string; status: 'parsed' | 'rejected'; reason: string | null }[]
 }
 
 /**
@@ -88,12 +90,13 @@ export async function startWorker(t: Test, db: Db, config: ReturnType<typeof tes
     pollIntervalMs: 200,
   })
   relay.start()
+  const settlements: Worker['settlements'] = []
   const consumer = new EventConsumer({
     kafka,
     groupId,
     db,
     logger: silent,
-    subscriptions: parserSubscriptions({ minConfidence: 0 }),
+    subscriptions: parserSubscriptions({ minConfidence: 0, onSettled: (s) => settlements.push(s) }),
     retryBaseMs: 50,
     retryMaxMs: 200,
     maxAttempts: 2,
@@ -103,7 +106,7 @@ export async function startWorker(t: Test, db: Db, config: ReturnType<typeof tes
     await consumer.stop()
     await relay.stop()
   })
-  return { kafka, consumer, groupId }
+  return { kafka, consumer, groupId, settlements }
 }
 
 /** Waits until the parser worker has settled the message (status no longer pending). */

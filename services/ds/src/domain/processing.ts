@@ -24,6 +24,17 @@ import { recordTemplateHits, templateScope, templatesFor, templatesForMany } fro
 export interface ProcessingOptions {
   /** Transactions parsed with less confidence are rejected as low_confidence (0 = never). */
   minConfidence: number
+  /** Called once per message this worker settled, after its transaction committed (parse outcomes by reason). */
+  onSettled?: (settled: { messageId: string; status: 'parsed' | 'rejected'; reason: string | null }) => void
+}
+
+function reportSettled(ctx: { afterCommit?: (fn: () => void) => void }, options: ProcessingOptions, settlements: readonly Settlement[]): void {
+  const { onSettled } = options
+  if (!onSettled || settlements.length === 0) return
+  ctx.afterCommit?.(() => {
+    for (const { message, outcome } of settlements)
+      onSettled({ messageId: message.id, status: outcome.status, reason: outcome.status === 'rejected' ? outcome.reason : null })
+  })
 }
 
 type ReceivedEvent = Pick<EventPayload<typeof bankMessageReceived>, 'messageId' | 'userId'>
@@ -55,7 +66,7 @@ function publishOutcome(publish: HandlerContext['publish'], { message, outcome }
 
 export async function processReceivedMessage(
   event: ReceivedEvent,
-  ctx: Pick<HandlerContext<Tx>, 'tx' | 'log' | 'publish'>,
+  ctx: Pick<HandlerContext<Tx>, 'tx' | 'log' | 'publish'> & Partial<Pick<HandlerContext<Tx>, 'afterCommit'>>,
   options: ProcessingOptions,
 ): Promise<void> {
   const { tx } = ctx
@@ -84,6 +95,7 @@ export async function processReceivedMessage(
   if (settled.count === 0) return
   await recordTemplateHits(tx, [{ userId: message.userId, result }])
   publishOutcome(ctx.publish, { message, result, outcome })
+  reportSettled(ctx, options, [{ message, result, outcome }])
   ctx.log.debug({ messageId: message.id, status: outcome.status, format: result.format }, 'bank message parsed')
 }
 
@@ -139,6 +151,7 @@ export async function processReceivedMessages(events: readonly ReceivedEvent[], 
     settled.map((s) => ({ userId: s.message.userId, result: s.result })),
   )
   for (const settlement of settled) publishOutcome(ctx.publish, settlement)
+  reportSettled(ctx, options, settled)
   ctx.log.debug({ events: events.length, settled: settled.length }, 'bank messages parsed')
 }
 

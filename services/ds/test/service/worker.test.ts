@@ -7,7 +7,7 @@ import { readTopic, topicEndOffsets, waitFor } from '@expenses/testing'
 import { buildTestApp, outboxFor, PREFIX, settled, startWorker, unique } from '../helper.js'
 
 const { app, db, as, config } = await buildTestApp(t)
-const { kafka, groupId, consumer } = await startWorker(t, db, config)
+const { kafka, groupId, consumer, settlements } = await startWorker(t, db, config)
 
 async function post(userId: string, payload: { text: string; sender?: string; receivedAt?: string }) {
   const res = await app.inject({ method: 'POST', url: `${PREFIX}/messages`, headers: as(userId), payload })
@@ -195,4 +195,33 @@ t.test('a batch of messages is settled in a few transactions, each message once 
   }
   const used = consumer.transactions - before
   t.ok(used < messages.length, `${messages.length} messages in ${used} transaction(s)`)
+})
+
+t.test('each settled message is reported once, after its commit, with its outcome and reason (ds_messages_settled_total)', async (t) => {
+  const userId = randomUUID()
+  const parsed = await post(userId, {
+    text: unique('Rs.310.00 debited from a/c **1234 on 13-03-24 to VPA bakery@okaxis (UPI Ref No 407312345699).'),
+    sender: 'VM-HDFCBK',
+  })
+  const otp = await post(userId, { text: unique('482913 is your OTP for txn of INR 2,000.00 at AMAZON. Do not share. -HDFC Bank'), sender: 'VM-HDFCBK' })
+  await settled(db, parsed)
+  await settled(db, otp)
+  const mine = await waitFor(
+    () => {
+      const found = settlements.filter((s) => s.messageId === parsed || s.messageId === otp)
+      return found.length >= 2 ? found : undefined
+    },
+    { what: 'both reported' },
+  )
+  // Redeliveries and retried chunks must not report again: wait a little for a late duplicate.
+  await new Promise((resolve) => setTimeout(resolve, 1_000))
+  t.same(
+    settlements.filter((s) => s.messageId === parsed || s.messageId === otp).sort((a, b) => a.status.localeCompare(b.status)),
+    [
+      { messageId: parsed, status: 'parsed', reason: null },
+      { messageId: otp, status: 'rejected', reason: 'otp' },
+    ],
+    'one report each',
+  )
+  t.equal(mine.length, 2)
 })
