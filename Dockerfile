@@ -69,7 +69,10 @@ COPY --from=manifests /manifests/ ./
 # --omit=dev keeps them (an optional peer could be wanted), but here they are only the Prisma CLI and
 # TypeScript, optional peers of @prisma/client needed by `prisma generate` alone (~250 MB): drop them.
 RUN --mount=type=cache,target=/root/.npm,sharing=locked \
-    npm ci --no-audit --no-fund --omit=dev --ignore-scripts -w "services/$SERVICE" \
+    if [ -z "$SERVICE" ] || [ ! -f "services/$SERVICE/package.json" ]; then \
+      echo "Dockerfile: build a service with --build-arg SERVICE=<a folder under services/>, e.g. SERVICE=auth, or the web app with --target web" >&2; exit 1; \
+    fi \
+    && npm ci --no-audit --no-fund --omit=dev --ignore-scripts -w "services/$SERVICE" \
     && node -e "const fs=require('fs');for(const[k,v]of Object.entries(require('./package-lock.json').packages))if(v.devOptional&&k.includes('node_modules/'))fs.rmSync(k,{recursive:true,force:true})" \
     && find node_modules/.bin -xtype l -delete \
     && rm -rf /tmp/*
