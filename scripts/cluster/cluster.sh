@@ -4,6 +4,8 @@
 #   npm run cluster:down     stop everything and remove the cluster's state, undo the global changes
 #   npm run cluster:status   what runs, the node, the pods
 #   cluster.sh install       (re)install the chart on a running cluster; cluster.sh images: rebuild + import images
+#   cluster.sh import expenses/<name>:<tag>...   import built images (scripts/cluster/dev-image.sh: Tilt, skaffold)
+#   cluster.sh volumes       make the data volumes of deleted claims usable again
 #
 # Parts (all built here; see docs/kubernetes.md, "The local cluster"):
 #   etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy  .tools/bin (install-kube.sh)
@@ -441,25 +443,34 @@ crds_up() {
 # Our images (buildah, scripts/k8s/build-images.sh and scripts/cluster/images.sh) go into containerd's k8s.io
 # namespace; one whose image id is already there is skipped.
 import_images() {
-  local names image id archive
+  local names image
   mapfile -t names < <(cd "$ROOT" && node --import=tsx -e "import('./scripts/k8s/services.ts').then((m) => { for (const t of m.imageTargets()) console.log(t.name) })")
   bash "$ROOT/scripts/k8s/build-images.sh" "${names[@]}"
   bash "$ROOT/scripts/cluster/images.sh"
-  mkdir -p "$STATE/images"
   # expenses/debian is only the base the platform images build on; pods never run it.
   for image in $(buildah --storage-driver overlay images --format '{{.Name}}:{{.Tag}}' | sed -n 's#^localhost/\(expenses/[^:]*:.*\)#\1#p' | grep -v '^expenses/debian:'); do
-    id=$(buildah --storage-driver overlay inspect --type image --format '{{.FromImageID}}' "$image")
-    if ctr images ls -q "name==docker.io/$image" 2>/dev/null | grep -q . && [[ -f "$STATE/images/$(tr '/:' '__' <<<"$image").id" && $(cat "$STATE/images/$(tr '/:' '__' <<<"$image").id") == "$id" ]]; then
-      continue
-    fi
-    log "importing $image into containerd"
-    archive="$STATE/images/image.tar"
-    rm -f "$archive"
-    buildah --storage-driver overlay push --quiet "$image" "docker-archive:$archive:docker.io/$image" >/dev/null
-    ctr images import --no-unpack=false "$archive" >/dev/null
-    rm -f "$archive"
-    echo "$id" >"$STATE/images/$(tr '/:' '__' <<<"$image").id"
+    import_image "$image"
   done
+}
+
+# One buildah image (expenses/<name>:<tag>) into containerd as docker.io/expenses/<name>:<tag>, the name the
+# charts' `registry: docker.io` gives it; skipped when containerd already has that image id.
+import_image() {
+  local image=$1 id archive stamp
+  id=$(buildah --storage-driver overlay inspect --type image --format '{{.FromImageID}}' "$image") ||
+    die "no image $image in buildah's storage: build it first (scripts/k8s/build-images.sh)"
+  mkdir -p "$STATE/images"
+  stamp="$STATE/images/$(tr '/:' '__' <<<"$image").id"
+  if ctr images ls -q "name==docker.io/$image" 2>/dev/null | grep -q . && [[ -f $stamp && $(cat "$stamp") == "$id" ]]; then
+    return 0
+  fi
+  log "importing $image into containerd"
+  archive="$STATE/images/$(tr '/:' '__' <<<"$image").tar"
+  rm -f "$archive"
+  buildah --storage-driver overlay push --quiet "$image" "docker-archive:$archive:docker.io/$image" >/dev/null
+  ctr images import --no-unpack=false "$archive" >/dev/null
+  rm -f "$archive"
+  echo "$id" >"$stamp"
 }
 
 # ------------------------------------------------------------------------------------------ the chart
@@ -589,6 +600,10 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
     install) running kube-apiserver || die "the cluster is not running: npm run cluster:up"; install_chart; print_urls ;;
     # Images alone: rebuild what changed and import it (then \`kubectl rollout restart\` or install).
     images) running containerd || die "the cluster is not running: npm run cluster:up"; import_images ;;
-    *) die "usage: cluster.sh up [--no-install|--no-images] | install | images | down | status" ;;
+    # Named images (expenses/<name>:<tag>, already built): what the Tilt and skaffold builds call.
+    import) shift; running containerd || die "the cluster is not running: npm run cluster:up"; for ref in "$@"; do import_image "$ref"; done ;;
+    # Data volumes whose claims were deleted become usable again (install does this itself; the dev loops call it).
+    volumes) running kube-apiserver || die "the cluster is not running: npm run cluster:up"; recycle_volumes ;;
+    *) die "usage: cluster.sh up [--no-install|--no-images] | install | images | import <image:tag>... | volumes | down | status" ;;
   esac
 fi

@@ -3,6 +3,7 @@
 # (Debian package), and prints their sizes. test/images builds and smoke-runs every image with it.
 #
 #   scripts/k8s/build-images.sh [image ...]     default: every image (scripts/k8s/services.ts)
+#   IMAGE_TAG=<tag> (default dev): the tag given, expenses/<image>:<tag> (the dev loops pass their own).
 #
 # Storage: overlay (kernel overlayfs, as root), with intermediate layers kept as the build cache, so
 # the monorepo compile stage that every image shares runs once. BUILDAH_STORAGE_DRIVER=vfs works
@@ -19,6 +20,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BASE=node:24-bookworm-slim
+TAG="${IMAGE_TAG:-dev}"
 DEBIAN_BASE=debian:bookworm-slim
 NODE_MAJOR=24
 NPM_MAJOR=11
@@ -114,10 +116,10 @@ for image in "${images[@]}"; do
   read -r -a picks <<<"${options[$image]}"
   log "building expenses/$image from the Dockerfile (${picks[*]})"
   start=$(date +%s)
-  if "${BUILDAH[@]}" bud --isolation chroot --layers "${build_mounts[@]}" "${picks[@]}" -t "expenses/$image:dev" -f "$ROOT/Dockerfile" "$ROOT" \
+  if "${BUILDAH[@]}" bud --isolation chroot --layers "${build_mounts[@]}" "${picks[@]}" -t "expenses/$image:$TAG" -f "$ROOT/Dockerfile" "$ROOT" \
       >"$WORK/$image.log" 2>&1; then
-    size=$("${BUILDAH[@]}" images --format '{{.Size}}' "expenses/$image:dev" 2>/dev/null || echo '?')
-    log "expenses/$image:dev built in $(( $(date +%s) - start ))s, size ${size}"
+    size=$("${BUILDAH[@]}" images --format '{{.Size}}' "expenses/$image:$TAG" 2>/dev/null || echo '?')
+    log "expenses/$image:$TAG built in $(( $(date +%s) - start ))s, size ${size}"
   else
     log "expenses/$image FAILED after $(( $(date +%s) - start ))s - last lines of $WORK/$image.log:"
     tail -n 15 "$WORK/$image.log" >&2

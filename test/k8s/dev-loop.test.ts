@@ -81,17 +81,17 @@ export function tiltfileProblems(text: string, services: readonly ServiceInfo[])
     if (!services.some((s) => s.chart === chart)) problems.push(`SERVICES names unknown service ${chart}`)
   }
   const required: [RegExp, string][] = [
-    [/docker_build\(\s*'expenses\/' \+ chart,\s*context='\.',\s*dockerfile='Dockerfile',\s*build_args=\{'SERVICE': folder\}/, 'docker_build per service'],
-    [
-      /docker_build\(\s*'expenses\/operator',\s*context='\.',\s*dockerfile='Dockerfile',\s*build_args=\{'SERVICE': 'operator'\}/,
-      'docker_build of the operator',
-    ],
-    [/docker_build\(\s*'expenses\/web',\s*context='\.',\s*dockerfile='Dockerfile',\s*target='web'/, 'docker_build of the web app'],
+    [/docker_build\(ref, context='\.', dockerfile='Dockerfile', build_args=build_args, target=target/, 'docker_build from the Dockerfile'],
+    [/custom_build\(\s*ref,\s*'bash scripts\/cluster\/dev-image\.sh %s \$EXPECTED_REF' % name/, 'custom_build by buildah on the local cluster'],
+    [/build_image\(\s*chart,\s*build_args=\{'SERVICE': folder\}/, 'an image per service'],
+    [/build_image\('operator', build_args=\{'SERVICE': 'operator'\}\)/, 'the operator image'],
+    [/build_image\('web', target='web'\)/, 'the web app image'],
+    [/build_image\('gateway', build_args=\{'SERVICE': 'gateway'\}\)/, 'the gateway image on the local cluster'],
     [/live_update=\[[\s\S]*sync\('services\/%s\/dist' % folder/, 'live_update syncing dist/'],
     [/\[HELM, 'template', RELEASE, 'charts\/expenses-tracker'/, 'helm template of the umbrella chart'],
     [/k8s_yaml\('k8s\/dev\/namespaces.yaml'\)/, 'namespaces applied'],
     [/resource_deps=deps/, 'resource_deps on the services'],
-    [/'kafka-ready', chart \+ '-postgresql'/, 'Kafka and Postgres before each service'],
+    [/\[KAFKA, chart \+ '-postgresql'/, 'Kafka and Postgres before each service'],
     [/port-forward svc\/kong-gateway-proxy/, 'Kong proxy port-forward'],
     [/labels=\['services'\]/, 'labels grouping'],
   ]
@@ -244,6 +244,8 @@ t.test('the web image is built on the shared build stage and runs nginx on Debia
 // --- the real tools ---------------------------------------------------------------------------------
 
 const KIND_CONTEXT = 'kind-expenses'
+/** The project's own cluster (scripts/cluster/cluster.sh writes this context). */
+const LOCAL_CONTEXT = 'expenses-local'
 /** Images that run in the cluster: all but the local gateway (Kong is the gateway there, services.ts). */
 const clusterImages = () =>
   imageTargets()
@@ -258,7 +260,7 @@ const clusterImages = () =>
 function offlineEnv(context: string, helm: 'helm' | 'helm3'): NodeJS.ProcessEnv {
   const home = mkdtempSync(join(tmpdir(), 'dev-loop-'))
   const cluster = (name: string) => ({ name, cluster: { server: 'https://127.0.0.1:1' } })
-  const names = [KIND_CONTEXT, 'prod-cluster']
+  const names = [KIND_CONTEXT, LOCAL_CONTEXT, 'prod-cluster']
   const kubeconfig = {
     apiVersion: 'v1',
     kind: 'Config',
@@ -276,7 +278,7 @@ function offlineEnv(context: string, helm: 'helm' | 'helm3'): NodeJS.ProcessEnv 
 
 interface TiltManifest {
   Name: string
-  ImageTargets?: { selector: string; LiveUpdateSpec: { syncs?: { localPath: string; containerPath: string }[] } }[] | null
+  ImageTargets?: { selector: string; LiveUpdateSpec: { syncs?: { localPath: string; containerPath: string }[] }; BuildDetails?: { args?: string[] } }[] | null
   ResourceDependencies?: string[] | null
   Labels?: Record<string, string> | null
   DeployTarget?: { yaml?: string; ServeCmd?: { args?: string[] } } | null
@@ -340,6 +342,32 @@ t.test('tilt evaluates the Tiltfile: every service image, chart resource, depend
   t.same([...built].sort(), clusterImages().sort(), 'Tilt builds exactly the images that run in the cluster, each used by a resource')
   const deployed = [...manifests.values()].map((m) => m.DeployTarget?.yaml ?? '').join('\n---\n')
   t.notMatch(deployed, /name: expenses-test-/, 'the `helm test` pods are filtered out')
+})
+
+t.test('on the local cluster (context expenses-local) tilt builds every image with buildah, the gateway too, and waits for the dev Kafka', async (t) => {
+  const result = tiltfileResult(LOCAL_CONTEXT)
+  t.equal(result.code, 0, `tilt alpha tiltfile-result:\n${result.stderr}`)
+  const { manifests } = result
+  const targets = [...manifests.values()].flatMap((m) => m.ImageTargets ?? [])
+  const built = new Set(targets.map((i) => i.selector))
+  t.same(
+    [...built].sort(),
+    imageTargets()
+      .map((i) => `expenses/${i.name}`)
+      .sort(),
+    'every image, the gateway included (no Kong there)',
+  )
+  for (const target of targets) {
+    const name = target.selector.replace('expenses/', '')
+    t.same(target.BuildDetails?.args, ['sh', '-c', `bash scripts/cluster/dev-image.sh ${name} $EXPECTED_REF`], `${name}: built by dev-image.sh`)
+  }
+  for (const name of ['kafka-ready', 'kong-proxy']) t.notOk(manifests.get(name), `no ${name} (no Strimzi or Kong operator there)`)
+  t.match(manifests.get('kafka')?.DeployTarget?.yaml ?? '', /kind: StatefulSet\n[\s\S]*name: expenses-kafka-kafka\n/, "kafka is the chart's dev Kafka")
+  for (const svc of services) {
+    t.ok(manifests.get(svc.chart)?.ResourceDependencies?.includes('kafka'), `${svc.chart} waits for the dev Kafka`)
+    t.same(manifests.get(`${svc.chart}-postgresql`)?.ResourceDependencies, ['namespaces', 'volumes'], `${svc.chart}-postgresql after the volumes are recycled`)
+  }
+  t.match(manifests.get('gateway')?.DeployTarget?.yaml ?? '', /type: NodePort/, 'the gateway on its NodePort')
 })
 
 t.test('tilt refuses to deploy to a kube context the Tiltfile does not allow', async (t) => {
