@@ -398,6 +398,32 @@ t.test('skaffold parses skaffold.yaml and applies the prod profile', async (t) =
   }
 })
 
+t.test('skaffold -p local-cluster: buildah builds every image, the gateway included, and the chart runs its dev Kafka', async (t) => {
+  const r = skaffold(['render', '--offline=true', '-p', 'local-cluster', `--build-artifacts=${buildArtifacts()}`])
+  t.equal(r.code, 0, `skaffold render -p local-cluster:\n${r.stderr}`)
+  const images = new Set(r.stdout.match(/image: \S+/g))
+  for (const target of imageTargets()) t.ok(images.has(`image: docker.io/expenses/${target.name}:checked`), `${target.name} runs as built`)
+  const objects = parseObjects(r.stdout)
+  t.ok(
+    objects.some((o) => o.kind === 'StatefulSet' && o.metadata.name === 'expenses-kafka-kafka'),
+    'the dev Kafka',
+  )
+  t.ok(
+    objects.some((o) => o.kind === 'Kafka'),
+    'the Strimzi Kafka resource is still applied',
+  )
+  for (const kind of ['KafkaTopic', 'KafkaUser'])
+    t.notOk(
+      objects.some((o) => o.kind === kind),
+      `no static ${kind}: the ExpenseTracker owns them`,
+    )
+  t.same(kubeconform(r.stdout).problems, [], 'every rendered object is schema-valid')
+  const d = skaffold(['diagnose', '--yaml-only', '-p', 'local-cluster'])
+  t.equal(d.code, 0, d.stderr)
+  for (const target of imageTargets())
+    t.match(d.stdout, `buildCommand: bash scripts/cluster/dev-image.sh ${target.name} "$IMAGE"`, `${target.name}: built by dev-image.sh`)
+})
+
 t.test('skaffold rejects a skaffold.yaml with an unknown field', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'skaffold-'))
   writeFileSync(join(dir, 'skaffold.yaml'), read('skaffold.yaml').replace('setValueTemplates:', 'setValueTemplate:'))
