@@ -101,7 +101,9 @@ fi
 # go_module_build NAME MODULE VERSION PACKAGE [LDFLAGS]: builds a program inside its own module (so its
 # replace directives apply, which `go install MODULE@VERSION` refuses), unless already stamped.
 go_module_build() {
-  local name=$1 module=$2 version=$3 package=$4 ldflags=${5:-} stamp="$STAMPS/$1-$3" dir start
+  # prepare (optional): a function run in a writable copy of the module before the build (its name is in the stamp).
+  local name=$1 module=$2 version=$3 package=$4 ldflags=${5:-} prepare=${6:-} stamp dir src start
+  stamp="$STAMPS/$1-$3${prepare:+-$prepare}"
   if [[ -x "$BIN/$name" && -f "$stamp" ]]; then return 0; fi
   command -v go >/dev/null || { log "go (1.24+) is required to build $name"; exit 1; }
   log "building $name ($version) from the Go module proxy - first run only, takes several minutes"
@@ -109,16 +111,37 @@ go_module_build() {
   dir="$(cd "$TOOLS" && GOFLAGS=-mod=mod go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
   [[ -d "$dir" ]] || { log "could not download $module@$version"; exit 1; }
   rm -f "$STAMPS/$name-"*
+  src=$dir
+  if [[ -n $prepare ]]; then
+    src="$TOOLS/build/$name-src"
+    rm -rf "$src"
+    mkdir -p "$TOOLS/build"
+    cp -r "$dir" "$src"
+    chmod -R u+w "$src"
+    (cd "$src" && "$prepare")
+  fi
   # The module cache is read-only: -mod=mod resolves the module's go.sum without writing to it (the
   # vendor/ folder is not part of a module zip).
-  (cd "$dir" && GOFLAGS="-mod=mod -buildvcs=false" go build -trimpath -ldflags "-s -w $ldflags" -o "$BIN/$name" "./$package")
+  (cd "$src" && GOFLAGS="-mod=mod -buildvcs=false" go build -trimpath -ldflags "-s -w $ldflags" -o "$BIN/$name" "./$package")
+  [[ -z $prepare ]] || rm -rf "$src"
   touch "$stamp"
   log "built $name in $((SECONDS - start))s ($(du -h "$BIN/$name" | cut -f1))"
 }
 
+# Tilt's web UI is a JavaScript build that its releases embed (pkg/assets/build) and its Go module lacks;
+# without it `tilt up` and `tilt ci` refuse to start. A one-page stand-in says so; the CLI (`tilt get`,
+# `tilt logs`, `tilt ci`) is complete without the UI.
+tilt_ui_stub() {
+  cat >pkg/assets/build/index.html <<'HTML'
+<!doctype html><meta charset="utf-8"><title>Tilt</title>
+<p>This Tilt was built from its Go module (scripts/tools/install.sh), which does not contain the web UI.
+Use the CLI: <code>tilt get uiresources</code>, <code>tilt logs</code>, or install a Tilt release for the UI.</p>
+HTML
+}
+
 go_module_build helm3 helm.sh/helm/v3 "$HELM3_VERSION" cmd/helm \
   "-X helm.sh/helm/v3/internal/version.version=$HELM3_VERSION -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=35"
-go_module_build tilt github.com/tilt-dev/tilt "$TILT_VERSION" cmd/tilt "-X main.version=${TILT_VERSION#v}"
+go_module_build tilt github.com/tilt-dev/tilt "$TILT_VERSION" cmd/tilt "-X main.version=${TILT_VERSION#v}" tilt_ui_stub
 go_module_build skaffold github.com/GoogleContainerTools/skaffold/v2 "$SKAFFOLD_VERSION" cmd/skaffold \
   "-X github.com/GoogleContainerTools/skaffold/v2/pkg/skaffold/version.version=$SKAFFOLD_VERSION"
 

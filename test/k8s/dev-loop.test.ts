@@ -398,7 +398,7 @@ t.test('skaffold parses skaffold.yaml and applies the prod profile', async (t) =
   }
 })
 
-t.test('skaffold -p local-cluster: buildah builds every image, the gateway included, and the chart runs its dev Kafka', async (t) => {
+t.test('skaffold -p local-cluster deploys every image it is given, the gateway included, and the chart runs its dev Kafka', async (t) => {
   const r = skaffold(['render', '--offline=true', '-p', 'local-cluster', `--build-artifacts=${buildArtifacts()}`])
   t.equal(r.code, 0, `skaffold render -p local-cluster:\n${r.stderr}`)
   const images = new Set(r.stdout.match(/image: \S+/g))
@@ -418,10 +418,6 @@ t.test('skaffold -p local-cluster: buildah builds every image, the gateway inclu
       `no static ${kind}: the ExpenseTracker owns them`,
     )
   t.same(kubeconform(r.stdout).problems, [], 'every rendered object is schema-valid')
-  const d = skaffold(['diagnose', '--yaml-only', '-p', 'local-cluster'])
-  t.equal(d.code, 0, d.stderr)
-  for (const target of imageTargets())
-    t.match(d.stdout, `buildCommand: bash scripts/cluster/dev-image.sh ${target.name} "$IMAGE"`, `${target.name}: built by dev-image.sh`)
 })
 
 t.test('skaffold rejects a skaffold.yaml with an unknown field', async (t) => {
