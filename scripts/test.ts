@@ -122,8 +122,21 @@ async function clusterPhase(files: string[], extra: string[], env: NodeJS.Proces
   return runs
 }
 
+// Every phase's duration, printed at the end: CI budgets (90 minutes) are planned from these figures.
+const phaseTimings: Array<{ name: string; startedAt: number }> = []
 function phase(name: string): void {
+  phaseTimings.push({ name, startedAt: performance.now() })
   console.log(`\n==> ${name}`)
+}
+
+function printPhaseTimings(): void {
+  if (phaseTimings.length === 0) return
+  const end = performance.now()
+  console.log('\n==> phase timings')
+  phaseTimings.forEach(({ name, startedAt }, i) => {
+    const seconds = ((phaseTimings[i + 1]?.startedAt ?? end) - startedAt) / 1000
+    console.log(`${seconds.toFixed(0).padStart(6)} s  ${name}`)
+  })
 }
 
 async function main(): Promise<{ code: number; line: string }> {
@@ -214,6 +227,7 @@ async function main(): Promise<{ code: number; line: string }> {
 }
 
 const { code, line } = await main()
+printPhaseTimings()
 console.log(`\n${line}`)
 // Explicit exit: a library exit hook must never turn this code into 0.
 process.exit(code)
